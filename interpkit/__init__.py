@@ -1,0 +1,52 @@
+"""interpkit: one API for interpretability methods, and how far to trust them.
+
+>>> import interpkit
+>>> from interpkit.datasets import load_prostate
+>>> X, y = load_prostate(return_X_y=True)
+>>> lasso = interpkit.LassoExplainer(random_state=0).fit(X, y)
+>>> result = lasso.stability(X, y, n_boot=20, random_state=0)  # doctest: +SKIP
+>>> result.summary()  # doctest: +SKIP
+
+Public names are loaded on first use (PEP 562), so ``import interpkit`` is
+quick and imports no backend (glmnet, shap, torch, ...): each adapter imports
+its own library when it is first fit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY = {
+    "Explanation": "interpkit.explanation",
+    "load": "interpkit.explanation",
+    "stack": "interpkit.explanation",
+    "Explainer": "interpkit.explainer",
+    "StabilityResult": "interpkit.stability",
+    "ElasticNetExplainer": "interpkit.adapters.glmnet",
+    "LassoExplainer": "interpkit.adapters.glmnet",
+    "RidgeExplainer": "interpkit.adapters.glmnet",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+if TYPE_CHECKING:
+    from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
+    from interpkit.explainer import Explainer
+    from interpkit.explanation import Explanation, load, stack
+    from interpkit.stability import StabilityResult
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module 'interpkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,197 @@
+"""The Explainer contract every adapter implements.
+
+An :class:`Explainer` follows scikit-learn's estimator conventions: the
+constructor only stores parameters, :meth:`fit` learns fitted attributes that
+end in ``_``, :func:`sklearn.base.clone` gives an unfitted copy. That is what
+lets :meth:`stability` refit a fresh copy on every resample.
+
+Subclasses implement four small hooks:
+
+``_task()``
+    ``"regression"`` or ``"binary"``: how ``y`` is checked.
+``_fit(X, y)``
+    Fit on validated float arrays. ``self.feature_names_in_`` is already set.
+``_explain_global()`` / ``_explain_local(X)``
+    Return an :class:`~interpkit.Explanation`.
+``_predict(X)``
+    Model output on validated rows (used for prediction stability).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from interpkit._validation import check_X, check_y, feature_names_of
+from interpkit.explanation import Explanation
+
+if TYPE_CHECKING:
+    from interpkit.stability import StabilityResult
+
+__all__ = ["Explainer", "library_versions"]
+
+
+def library_versions(*distributions: str) -> dict[str, str]:
+    """Installed versions of interpkit and the given distributions."""
+    out = {}
+    for dist in ("interpkit", *distributions):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "unknown"
+    return out
+
+
+class Explainer(BaseEstimator):
+    """Base class: ``fit`` / ``explain`` / ``predict`` / ``stability``."""
+
+    # -- public API --------------------------------------------------------
+    def fit(self, X: Any, y: Any) -> Explainer:
+        """Fit the explained model.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame, shape (n_samples, n_features)
+            Numeric features; DataFrame column names become feature names.
+        y : array-like, shape (n_samples,)
+            Target.
+
+        Returns
+        -------
+        self
+        """
+        X_arr = check_X(X, allow_constant=False)
+        y_arr = check_y(y, X_arr.shape[0], task=self._task())
+        return self._fit_checked(X_arr, y_arr, feature_names_of(X, X_arr.shape[1]))
+
+    def explain(self, X: Any = None) -> Explanation:
+        """Explain the fitted model.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame, optional
+            Rows to explain. ``None`` gives the global explanation (dims
+            ``("feature",)`` for importance-like methods); rows give local
+            attributions with dims ``("sample", "feature")``.
+        """
+        check_is_fitted(self)
+        if X is None:
+            return self._explain_global()
+        expl = self._explain_local(self._check_rows(X))
+        if isinstance(X, pd.DataFrame):
+            # keep the user's row labels
+            labels = X.index.to_numpy()
+            labels = labels.astype(str) if labels.dtype == object else labels
+            expl = expl.with_values(
+                expl.values.assign_coords(sample=labels),
+                data=None if expl.data is None else expl.data.assign_coords(sample=labels),
+            )
+        return expl
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Model output for the rows of ``X``, shape (n_samples,)."""
+        check_is_fitted(self)
+        return self._predict(self._check_rows(X))
+
+    def stability(
+        self,
+        X: Any,
+        y: Any,
+        n_boot: int = 100,
+        scheme: str = "bootstrap",
+        X_eval: Any = None,
+        y_eval: Any = None,
+        random_state: int | np.random.RandomState | None = None,
+        n_jobs: int | None = None,
+        *,
+        subsample_fraction: float = 0.5,
+        level: float = 0.95,
+        progress: bool | None = None,
+    ) -> StabilityResult:
+        """Refit on resampled rows and collect the explanations.
+
+        Each replicate resamples the rows of ``(X, y)``, fits a clone of this
+        explainer (tuning included, e.g. lambda by CV) and explains it.
+
+        Parameters
+        ----------
+        X, y : training data, as for :meth:`fit`.
+        n_boot : int
+            Number of replicates.
+        scheme : {"bootstrap", "subsample"}
+            Rows drawn with replacement (n of n), or without replacement
+            (``subsample_fraction`` of n).
+        X_eval, y_eval : optional
+            Held-out rows; every replicate predicts them (prediction
+            stability). ``y_eval`` is only stored, for plots.
+        random_state : int, RandomState or None
+            Seeds everything; results do not depend on ``n_jobs``.
+        n_jobs : int, optional
+            Parallel workers through joblib; honours ``joblib.parallel_config``.
+        subsample_fraction : float
+            Fraction of rows per replicate when ``scheme="subsample"``.
+        level : float
+            Coverage of the percentile intervals in the summary.
+        progress : bool, optional
+            Show a progress bar; by default only on an interactive terminal.
+
+        Returns
+        -------
+        StabilityResult
+        """
+        from interpkit.stability import run_stability
+
+        return run_stability(
+            self,
+            X,
+            y,
+            n_boot=n_boot,
+            scheme=scheme,
+            X_eval=X_eval,
+            y_eval=y_eval,
+            random_state=random_state,
+            n_jobs=n_jobs,
+            subsample_fraction=subsample_fraction,
+            level=level,
+            progress=progress,
+        )
+
+    # -- hooks for subclasses ----------------------------------------------
+    def _task(self) -> str:
+        return "regression"
+
+    def _fit(self, X: np.ndarray, y: np.ndarray) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _explain_global(self) -> Explanation:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _explain_local(self, X: np.ndarray) -> Explanation:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _params_for_rows(self, rows: np.ndarray) -> dict[str, Any]:
+        """Parameter changes a replicate on ``X[rows]`` needs (e.g. fold labels)."""
+        return {}
+
+    def _replicate_info(self) -> dict[str, float]:
+        """Scalars worth recording per stability replicate (e.g. chosen lambda)."""
+        return {}
+
+    # -- shared plumbing -----------------------------------------------------
+    def _fit_checked(self, X: np.ndarray, y: np.ndarray, feature_names: list[str]) -> Explainer:
+        self.feature_names_in_ = np.asarray(feature_names, dtype=object)
+        self.n_features_in_ = X.shape[1]
+        self._fit(X, y)
+        return self
+
+    def _check_rows(self, X: Any) -> np.ndarray:
+        # DataFrames are matched by column name, arrays by position
+        return check_X(X, feature_names=[str(f) for f in self.feature_names_in_])

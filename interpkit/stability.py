@@ -1,0 +1,289 @@
+"""Bootstrap / subsample stability of any explanation.
+
+Every replicate resamples rows, fits a *clone* of the explainer (so tuning
+such as choosing lambda by CV happens again inside the replicate, as a
+careful analyst would do it) and explains it. Seeds for all replicates are
+drawn up front from one ``random_state``, so results are identical whatever
+``n_jobs`` is, and work goes through joblib, so ``joblib.parallel_config``
+moves it to threads, processes, dask or ray.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+
+from interpkit._validation import check_X, check_y, feature_names_of
+from interpkit.explanation import Explanation, stack
+
+if TYPE_CHECKING:
+    from interpkit.explainer import Explainer
+
+__all__ = ["StabilityResult", "run_stability"]
+
+SCHEMES = ("bootstrap", "subsample")
+
+
+@dataclass(frozen=True, eq=False)
+class StabilityResult:
+    """Explanations refit on resampled data, with summaries.
+
+    Attributes
+    ----------
+    replicates : Explanation
+        Global explanations of every replicate, stacked along a leading
+        ``"replicate"`` dim (e.g. dims ``("replicate", "feature")``).
+    reference : Explanation
+        The explanation of the explainer fit on all rows.
+    predictions : xarray.DataArray or None
+        Replicate predictions on ``X_eval``, dims ``("replicate", "sample")``.
+    y_eval : numpy.ndarray or None
+        Observed values for ``X_eval``, when given.
+    replicate_info : pandas.DataFrame
+        One row per replicate: its seed, number of distinct rows and what the
+        explainer reports (e.g. the lambda chosen by CV).
+    scheme : str
+        ``"bootstrap"`` or ``"subsample"``.
+    level : float
+        Coverage of the percentile intervals.
+    """
+
+    replicates: Explanation
+    reference: Explanation
+    predictions: xr.DataArray | None
+    y_eval: np.ndarray | None
+    replicate_info: pd.DataFrame
+    scheme: str
+    level: float = 0.95
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_replicates(self) -> int:
+        return int(self.replicates.values.sizes["replicate"])
+
+    def summary(self, level: float | None = None) -> pd.DataFrame:
+        """Per-element summary over replicates.
+
+        For feature explanations (dims ``("replicate", "feature")``) the table
+        is indexed by feature, sorted by mean rank, with columns
+
+        ``reference``  value fit on all rows;
+        ``mean``, ``sd``  over replicates;
+        ``lower``, ``upper``  percentile interval at ``level``;
+        ``selection_frequency``  fraction of replicates with a nonzero value;
+        ``sign_agreement``  among nonzero replicates, the fraction sharing the
+        most common sign (NaN if never nonzero);
+        ``mean_rank``, ``rank_lower``, ``rank_upper``  rank of ``|value|``
+        within each replicate (1 = largest), its mean and percentile interval.
+
+        Other shapes give a long table with one row per element and the
+        columns up to ``sign_agreement``.
+        """
+        level = self.level if level is None else level
+        vals = self.replicates.values
+        lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
+        nonzero = vals != 0
+        n_nonzero = nonzero.sum("replicate")
+        n_pos = (vals > 0).sum("replicate")
+        n_neg = (vals < 0).sum("replicate")
+        stats = {
+            "reference": self.reference.values,
+            "mean": vals.mean("replicate"),
+            "sd": vals.std("replicate", ddof=1) if self.n_replicates > 1 else vals.mean("replicate") * np.nan,
+            "lower": vals.quantile(lo, "replicate").drop_vars("quantile"),
+            "upper": vals.quantile(hi, "replicate").drop_vars("quantile"),
+            "selection_frequency": nonzero.mean("replicate"),
+            "sign_agreement": (np.maximum(n_pos, n_neg) / n_nonzero.where(n_nonzero > 0)),
+        }
+        table = xr.Dataset(stats).to_dataframe()
+        table = table[list(stats)]
+        if vals.dims != ("replicate", "feature"):
+            return table.reset_index()
+        ranks = self.ranks()
+        table["mean_rank"] = ranks.mean("replicate").to_numpy()
+        table["rank_lower"] = ranks.quantile(lo, "replicate").to_numpy()
+        table["rank_upper"] = ranks.quantile(hi, "replicate").to_numpy()
+        return table.sort_values(["mean_rank", "selection_frequency"], ascending=[True, False])
+
+    def ranks(self) -> xr.DataArray:
+        """Rank of ``|value|`` per replicate, 1 = most important; ties share the mean rank."""
+        from scipy.stats import rankdata
+
+        vals = self.replicates.values
+        if "feature" not in vals.dims:
+            raise ValueError(f"ranks need a 'feature' dim, these values have dims {vals.dims}")
+        axis = vals.dims.index("feature")
+        ranked = rankdata(-np.abs(vals.to_numpy()), axis=axis, method="average")
+        return vals.copy(data=ranked)
+
+    def rank_agreement(self) -> float:
+        """Mean Kendall tau between the feature rankings of all replicate pairs.
+
+        1 means every replicate orders the features identically.
+        """
+        from scipy.stats import kendalltau
+
+        ranks = self.ranks().transpose("replicate", "feature").to_numpy()
+        taus = [
+            kendalltau(ranks[i], ranks[j]).statistic
+            for i in range(len(ranks))
+            for j in range(i + 1, len(ranks))
+        ]
+        taus = [t for t in taus if np.isfinite(t)]
+        return float(np.mean(taus)) if taus else float("nan")
+
+    def prediction_summary(self, level: float | None = None) -> pd.DataFrame:
+        """Per held-out row: observed value, mean, sd and interval of replicate predictions."""
+        if self.predictions is None:
+            raise ValueError("no predictions: pass X_eval to stability()")
+        level = self.level if level is None else level
+        preds = self.predictions
+        frame = pd.DataFrame(
+            {
+                "observed": self.y_eval if self.y_eval is not None else np.nan,
+                "mean": preds.mean("replicate").to_numpy(),
+                "sd": preds.std("replicate", ddof=1).to_numpy(),
+                "lower": preds.quantile((1 - level) / 2, "replicate").to_numpy(),
+                "upper": preds.quantile(1 - (1 - level) / 2, "replicate").to_numpy(),
+            },
+            index=pd.Index(preds.coords["sample"].to_numpy(), name="sample"),
+        )
+        return frame
+
+    def __repr__(self) -> str:
+        return (
+            f"<interpkit.StabilityResult {self.replicates.method!r}: {self.n_replicates} "
+            f"{self.scheme} replicates, dims {self.replicates.dims}>"
+        )
+
+
+def run_stability(
+    explainer: Explainer,
+    X: Any,
+    y: Any,
+    *,
+    n_boot: int = 100,
+    scheme: str = "bootstrap",
+    X_eval: Any = None,
+    y_eval: Any = None,
+    random_state: Any = None,
+    n_jobs: int | None = None,
+    subsample_fraction: float = 0.5,
+    level: float = 0.95,
+    progress: bool | None = None,
+) -> StabilityResult:
+    """Run a stability analysis; see :meth:`interpkit.Explainer.stability`."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    if not (isinstance(n_boot, int | np.integer) and n_boot >= 2):
+        raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    if scheme == "subsample" and not 0 < subsample_fraction < 1:
+        raise ValueError(f"subsample_fraction must be in (0, 1), got {subsample_fraction}")
+
+    reference_fit = clone(explainer).fit(X, y)  # validates X and y in the user's terms
+    names = feature_names_of(X, reference_fit.n_features_in_)
+    X_arr = check_X(X)
+    y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
+    X_eval_arr = None if X_eval is None else reference_fit._check_rows(X_eval)
+    y_eval_arr = None
+    if y_eval is not None:
+        if X_eval_arr is None:
+            raise ValueError("y_eval given without X_eval")
+        y_eval_arr = np.asarray(y_eval).ravel()
+        if y_eval_arr.shape[0] != X_eval_arr.shape[0]:
+            raise ValueError(
+                f"y_eval has {y_eval_arr.shape[0]} values but X_eval has {X_eval_arr.shape[0]} rows"
+            )
+
+    rng = check_random_state(random_state)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=n_boot)
+    n = X_arr.shape[0]
+    m = n if scheme == "bootstrap" else max(2, int(round(subsample_fraction * n)))
+
+    if progress is None:
+        progress = sys.stderr.isatty()
+    tasks = (
+        delayed(_one_replicate)(explainer, X_arr, y_arr, names, X_eval_arr, int(seed), scheme, m)
+        for seed in seeds
+    )
+    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+    if progress:
+        from tqdm.auto import tqdm
+
+        outputs = tqdm(outputs, total=n_boot, desc=f"stability ({type(explainer).__name__})")
+    results = list(outputs)
+
+    replicates = stack([r[0] for r in results], dim="replicate")
+    predictions = None
+    if X_eval_arr is not None:
+        sample = (
+            X_eval.index.to_numpy() if isinstance(X_eval, pd.DataFrame) else np.arange(len(X_eval_arr))
+        )
+        predictions = xr.DataArray(
+            np.stack([r[1] for r in results]),
+            dims=("replicate", "sample"),
+            coords={"replicate": np.arange(n_boot), "sample": sample},
+            name="prediction",
+        )
+    info = pd.DataFrame([r[2] for r in results])
+    info.index.name = "replicate"
+    return StabilityResult(
+        replicates=replicates,
+        reference=reference_fit.explain(),
+        predictions=predictions,
+        y_eval=y_eval_arr,
+        replicate_info=info,
+        scheme=scheme,
+        level=level,
+        params={
+            "n_boot": n_boot,
+            "scheme": scheme,
+            "subsample_fraction": subsample_fraction if scheme == "subsample" else None,
+            "random_state": random_state if isinstance(random_state, int | None) else "RandomState",
+        },
+    )
+
+
+def _one_replicate(
+    explainer: Explainer,
+    X: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    X_eval: np.ndarray | None,
+    seed: int,
+    scheme: str,
+    m: int,
+) -> tuple[Explanation, np.ndarray | None, dict[str, Any]]:
+    rng = np.random.RandomState(seed)
+    n = X.shape[0]
+    if scheme == "bootstrap":
+        rows = rng.randint(n, size=n)
+    else:
+        rows = np.sort(rng.choice(n, size=m, replace=False))
+    est = clone(explainer)
+    changes = explainer._params_for_rows(rows)
+    if "random_state" in est.get_params():
+        # a fresh seed per replicate, e.g. for the CV folds
+        changes["random_state"] = seed
+    est.set_params(**changes)
+    try:
+        check_y(y[rows], len(rows), task=explainer._task())
+    except ValueError as err:
+        raise ValueError(
+            f"a {scheme} replicate (seed {seed}) drew unusable rows: {err}. "
+            "Use more data or scheme='subsample' with a larger fraction."
+        ) from None
+    est._fit_checked(X[rows], y[rows], names)
+    preds = None if X_eval is None else np.asarray(est._predict(X_eval), dtype=float)
+    info = {"seed": seed, "n_distinct_rows": int(np.unique(rows).size), **est._replicate_info()}
+    return est.explain(), preds, info
