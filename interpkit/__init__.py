@@ -31,7 +31,17 @@ _LAZY = {
     "RidgeExplainer": "interpkit.adapters.glmnet",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "ElasticNetExplainer",
+    "Explainer",
+    "Explanation",
+    "LassoExplainer",
+    "RidgeExplainer",
+    "StabilityResult",
+    "__version__",
+    "load",
+    "stack",
+]
 
 if TYPE_CHECKING:
     from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer

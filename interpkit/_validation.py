@@ -118,7 +118,9 @@ def check_y(y: Any, n_samples: int, *, task: str = "regression") -> np.ndarray:
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
-            raise TypeError("y contains non-numeric values; a regression target must be numbers") from None
+            raise TypeError(
+                "y contains non-numeric values; a regression target must be numbers"
+            ) from None
         _check_finite(arr[:, None], ["y"], "y")
         if np.ptp(arr) == 0:
             raise ValueError("y is constant: there is nothing to explain")
@@ -133,9 +135,7 @@ def check_y(y: Any, n_samples: int, *, task: str = "regression") -> np.ndarray:
                 f"y has only one class ({classes[0]!r}); a binary model needs both classes"
             )
         if classes.size > 2:
-            raise ValueError(
-                f"y has {classes.size} classes; the binomial family needs exactly two"
-            )
+            raise ValueError(f"y has {classes.size} classes; the binomial family needs exactly two")
     else:  # pragma: no cover - programming error
         raise ValueError(f"unknown task {task!r}")
     return arr

@@ -268,9 +268,7 @@ def _dataarray_spec(da: xr.DataArray, key: str, arrays: dict[str, np.ndarray]) -
 
 
 def _dataarray_from_spec(spec: dict, arrays: dict[str, np.ndarray]) -> xr.DataArray:
-    coords = {
-        name: (tuple(c["dims"]), arrays[c["array"]]) for name, c in spec["coords"].items()
-    }
+    coords = {name: (tuple(c["dims"]), arrays[c["array"]]) for name, c in spec["coords"].items()}
     return xr.DataArray(
         arrays[spec["array"]],
         dims=tuple(spec["dims"]),

@@ -97,7 +97,9 @@ class StabilityResult:
         stats = {
             "reference": self.reference.values,
             "mean": vals.mean("replicate"),
-            "sd": vals.std("replicate", ddof=1) if self.n_replicates > 1 else vals.mean("replicate") * np.nan,
+            "sd": vals.std("replicate", ddof=1)
+            if self.n_replicates > 1
+            else vals.mean("replicate") * np.nan,
             "lower": vals.quantile(lo, "replicate").drop_vars("quantile"),
             "upper": vals.quantile(hi, "replicate").drop_vars("quantile"),
             "selection_frequency": nonzero.mean("replicate"),
@@ -227,7 +229,9 @@ def run_stability(
     predictions = None
     if X_eval_arr is not None:
         sample = (
-            X_eval.index.to_numpy() if isinstance(X_eval, pd.DataFrame) else np.arange(len(X_eval_arr))
+            X_eval.index.to_numpy()
+            if isinstance(X_eval, pd.DataFrame)
+            else np.arange(len(X_eval_arr))
         )
         predictions = xr.DataArray(
             np.stack([r[1] for r in results]),

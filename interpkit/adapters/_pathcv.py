@@ -87,7 +87,9 @@ def pointwise_loss(y: np.ndarray, link: np.ndarray, family: str, metric: str) ->
     return -2.0 * (y * np.log(prob) + (1 - y) * np.log(1 - prob))
 
 
-def summarise_folds(fold_errors: np.ndarray, fold_sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def summarise_folds(
+    fold_errors: np.ndarray, fold_sizes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean CV error and its standard error per lambda (``cv.glmnet``, grouped).
 
     ``cvm`` is the fold-size weighted mean of the fold errors and

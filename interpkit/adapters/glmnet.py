@@ -186,7 +186,9 @@ class ElasticNetExplainer(Explainer):
         contrib = (X - self.feature_means_) * self.coef_
         base = float(self.intercept_ + self.feature_means_ @ self.coef_)
         coords = {"sample": np.arange(X.shape[0]), "feature": self._names()}
-        values = xr.DataArray(contrib, dims=("sample", "feature"), coords=coords, name="contribution")
+        values = xr.DataArray(
+            contrib, dims=("sample", "feature"), coords=coords, name="contribution"
+        )
         data = xr.DataArray(X, dims=("sample", "feature"), coords=coords, name="feature_value")
         return self._explanation(values, base_value=base, data=data, kind="local")
 
@@ -218,7 +220,9 @@ class ElasticNetExplainer(Explainer):
             coords={"lambda": self.lambda_path_, "feature": self._names()},
             name="coefficient",
         )
-        base = xr.DataArray(self.intercept_path_, dims=("lambda",), coords={"lambda": self.lambda_path_})
+        base = xr.DataArray(
+            self.intercept_path_, dims=("lambda",), coords={"lambda": self.lambda_path_}
+        )
         return self._explanation(values, base_value=base, kind="path")
 
     def cv_curve(self) -> Explanation:
@@ -248,13 +252,16 @@ class ElasticNetExplainer(Explainer):
             raise ValueError(f"alpha must be between 0 (ridge) and 1 (lasso), got {self.alpha}")
         if isinstance(self.lambda_choice, str) and self.lambda_choice not in LAMBDA_CHOICES:
             raise ValueError(
-                f"lambda_choice must be one of {LAMBDA_CHOICES} or a number, got {self.lambda_choice!r}"
+                f"lambda_choice must be one of {LAMBDA_CHOICES} or a number, "
+                f"got {self.lambda_choice!r}"
             )
         if not isinstance(self.lambda_choice, str) and not self.lambda_choice >= 0:
             raise ValueError(f"lambda_choice must be >= 0, got {self.lambda_choice}")
         metric = self.cv_metric or LOSSES[self.family][0]
         if metric not in LOSSES[self.family]:
-            raise ValueError(f"cv_metric for family {self.family!r} must be one of {LOSSES[self.family]}")
+            raise ValueError(
+                f"cv_metric for family {self.family!r} must be one of {LOSSES[self.family]}"
+            )
 
     def _user_lambdas(self) -> np.ndarray:
         lambdas = np.asarray(self.lambda_path, dtype=np.float64).ravel()
@@ -326,7 +333,9 @@ class ElasticNetExplainer(Explainer):
             return "ridge"
         return "elastic_net"
 
-    def _explanation(self, values: xr.DataArray, kind: str = "global", **fields: Any) -> Explanation:
+    def _explanation(
+        self, values: xr.DataArray, kind: str = "global", **fields: Any
+    ) -> Explanation:
         params = {
             "alpha": float(self.alpha),
             "family": self.family,
@@ -382,6 +391,6 @@ class LassoExplainer(ElasticNetExplainer):
 
 
 class RidgeExplainer(ElasticNetExplainer):
-    """Ridge regression: :class:`ElasticNetExplainer` with ``alpha=0`` (same parameters otherwise)."""
+    """Ridge: :class:`ElasticNetExplainer` with ``alpha=0`` (same parameters otherwise)."""
 
     __init__ = _fixed_alpha_init(0.0)
