@@ -282,12 +282,13 @@ def _one_replicate(
     est.set_params(**changes)
     try:
         check_y(y[rows], len(rows), task=explainer._task())
+        est._fit_checked(X[rows], y[rows], names)
     except ValueError as err:
         raise ValueError(
-            f"a {scheme} replicate (seed {seed}) drew unusable rows: {err}. "
-            "Use more data or scheme='subsample' with a larger fraction."
+            f"a {scheme} replicate (seed {seed}) could not be fit: {err}. "
+            "Small or unbalanced data: use scheme='subsample' with a larger fraction, "
+            "fewer CV folds, or more data."
         ) from None
-    est._fit_checked(X[rows], y[rows], names)
     preds = None if X_eval is None else np.asarray(est._predict(X_eval), dtype=float)
     info = {"seed": seed, "n_distinct_rows": int(np.unique(rows).size), **est._replicate_info()}
     return est.explain(), preds, info

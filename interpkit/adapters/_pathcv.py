@@ -132,3 +132,16 @@ def interpolate_path(
     coef = (1 - frac) * coef_path[:, left] + frac * coef_path[:, right]
     icpt = (1 - frac) * intercept_path[left] + frac * intercept_path[right]
     return coef, float(icpt)
+
+
+def ordered_matmul(X: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``X @ B`` summed feature by feature in a fixed order.
+
+    BLAS and SIMD reductions may round differently with the thread count or
+    the memory alignment of a worker's copy of ``X``; elementwise updates do
+    not, so CV errors and predictions are bit-identical for any ``n_jobs``.
+    """
+    out = np.zeros((X.shape[0], *B.shape[1:]))
+    for j in range(X.shape[1]):
+        out += np.multiply.outer(X[:, j], B[j])
+    return out

@@ -24,6 +24,7 @@ from interpkit.adapters._pathcv import (
     choose_lambdas,
     fold_labels,
     interpolate_path,
+    ordered_matmul,
     pointwise_loss,
     summarise_folds,
 )
@@ -159,7 +160,7 @@ class ElasticNetExplainer(Explainer):
             test = folds == k
             self._check_fold(y[~test], k)
             _, coef, icpt = self._fit_path(X[~test], y[~test], self.lambda_path_)
-            link = X[test] @ coef + icpt
+            link = ordered_matmul(X[test], coef) + icpt
             errors[k] = pointwise_loss(y[test], link, self.family, metric).mean(axis=0)
             sizes[k] = test.sum()
         self.cv_fold_errors_ = errors
@@ -173,7 +174,7 @@ class ElasticNetExplainer(Explainer):
         )
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
-        return X @ self.coef_ + self.intercept_
+        return ordered_matmul(X, self.coef_) + self.intercept_
 
     def _explain_global(self) -> Explanation:
         coef = self.coef_ * (self.feature_scales_ if self.standardized_coef else 1.0)

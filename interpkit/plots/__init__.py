@@ -1,0 +1,49 @@
+"""Plotly figures for interpkit results.
+
+Every function takes only an :class:`~interpkit.Explanation` or a
+:class:`~interpkit.StabilityResult` (never a model or an explainer) and
+returns a :class:`plotly.graph_objects.Figure` in one shared template, so the
+plots work the same whatever backend produced the explanation.
+
+==============================  ==============================================
+function                        input
+==============================  ==============================================
+:func:`path`                    Explanation, dims ``("lambda", "feature")``
+:func:`cv_curve`                Explanation, dims ``("lambda",)``
+:func:`importance`              Explanation, dims ``("feature",)``
+:func:`contributions`           Explanation, dims ``("sample", "feature")``
+:func:`stability`               StabilityResult over ``("replicate", "feature")``
+:func:`compare_stability`       dict of name -> StabilityResult
+:func:`prediction_stability`    StabilityResult with held-out predictions
+:func:`compare_prediction_stability`  dict of name -> StabilityResult
+==============================  ==============================================
+
+This package imports plotly; ``import interpkit`` alone does not.
+
+>>> from interpkit import plots                       # doctest: +SKIP
+>>> plots.path(lasso.path()).write_html("path.html")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from interpkit.plots._common import TEMPLATE
+from interpkit.plots.importance import contributions, importance
+from interpkit.plots.linear import cv_curve, path
+from interpkit.plots.stability import (
+    compare_prediction_stability,
+    compare_stability,
+    prediction_stability,
+    stability,
+)
+
+__all__ = [
+    "TEMPLATE",
+    "compare_prediction_stability",
+    "compare_stability",
+    "contributions",
+    "cv_curve",
+    "importance",
+    "path",
+    "prediction_stability",
+    "stability",
+]

@@ -1,0 +1,271 @@
+"""Shared look and input checks for :mod:`interpkit.plots`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from interpkit.explanation import Explanation
+
+# Tableau-10: distinct, colour-blind-tolerant, readable on white
+PALETTE = [
+    "#4E79A7",
+    "#F28E2B",
+    "#59A14F",
+    "#E15759",
+    "#76B7B2",
+    "#EDC948",
+    "#B07AA1",
+    "#FF9DA7",
+    "#9C755F",
+    "#BAB0AC",
+]
+POSITIVE = "#2166AC"  # blue: pushes the output up
+NEGATIVE = "#B2182B"  # red: pushes the output down
+NEUTRAL = "#9E9E9E"
+REFERENCE = "#111111"
+LAMBDA_MIN_COLOR = "#555555"
+LAMBDA_1SE_COLOR = "#C2185B"
+
+FONT = "Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif"
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT, "size": 13, "color": "#222"},
+        title={"x": 0.0, "xanchor": "left", "xref": "paper", "font": {"size": 17}},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=PALETTE,
+        margin={"l": 80, "r": 30, "t": 80, "b": 60},
+        hoverlabel={"font": {"family": FONT}},
+        legend={"bgcolor": "rgba(255,255,255,0.8)"},
+        xaxis={
+            "showgrid": True,
+            "gridcolor": "#EBEBEB",
+            "zeroline": False,
+            "linecolor": "#888",
+            "showline": True,
+            "ticks": "outside",
+            "tickcolor": "#888",
+            "title": {"standoff": 10},
+        },
+        yaxis={
+            "showgrid": True,
+            "gridcolor": "#EBEBEB",
+            "zeroline": False,
+            "linecolor": "#888",
+            "showline": True,
+            "ticks": "outside",
+            "tickcolor": "#888",
+            "title": {"standoff": 10},
+        },
+    )
+)
+
+METRIC_LABELS = {
+    "mse": "Mean-squared error",
+    "mae": "Mean absolute error",
+    "deviance": "Binomial deviance",
+    "class": "Misclassification error",
+}
+
+METHOD_LABELS = {
+    "lasso": "Lasso",
+    "ridge": "Ridge",
+    "elastic_net": "Elastic net",
+}
+
+
+def new_figure(**layout: Any) -> go.Figure:
+    """An empty figure in the interpkit template."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, **layout)
+    return fig
+
+
+def check_explanation(expl: Any, dims: tuple[str, ...], func: str, hint: str = "") -> None:
+    """Raise unless ``expl`` is an Explanation with exactly ``dims``."""
+    if not isinstance(expl, Explanation):
+        raise TypeError(
+            f"{func}() takes an interpkit.Explanation, got {type(expl).__name__}"
+            + (f"; {hint}" if hint else "")
+        )
+    if expl.dims != dims:
+        raise ValueError(
+            f"{func}() needs an Explanation with dims {dims}, got dims {expl.dims}"
+            + (f"; {hint}" if hint else "")
+        )
+
+
+def check_stability(result: Any, func: str, dims: tuple[str, ...] | None = None) -> None:
+    """Raise unless ``result`` is a StabilityResult (with replicate ``dims``)."""
+    from interpkit.stability import StabilityResult
+
+    if not isinstance(result, StabilityResult):
+        raise TypeError(
+            f"{func}() takes an interpkit.StabilityResult (from explainer.stability()), "
+            f"got {type(result).__name__}"
+        )
+    if dims is not None and result.replicates.dims != dims:
+        raise ValueError(
+            f"{func}() needs replicates with dims {dims}, got dims {result.replicates.dims}"
+        )
+
+
+def method_label(expl: Explanation) -> str:
+    """Readable method name, e.g. ``"Lasso"`` or ``"Elastic net (α = 0.5)"``."""
+    label = METHOD_LABELS.get(expl.method, expl.method.replace("_", " ").capitalize())
+    if expl.method == "elastic_net" and "alpha" in expl.params:
+        label += f" (α = {expl.params['alpha']:g})"
+    return label
+
+
+def value_label(expl: Explanation) -> str:
+    """Axis label for the values, e.g. ``"Coefficient (per SD of feature)"``."""
+    name = str(expl.values.name or "value").replace("_", " ")
+    label = name[:1].upper() + name[1:]
+    if expl.params.get("standardized_coef") and name == "coefficient":
+        label += " (per SD of feature)"
+    return label
+
+
+def lambda_note(expl: Explanation) -> str:
+    """``"λ = λ_1se = 0.209"`` from the explanation's params/annotations, or ``""``."""
+    lam = expl.annotations.get("lambda", expl.params.get("lambda"))
+    if lam is None:
+        return ""
+    choice = expl.params.get("lambda_choice")
+    if isinstance(choice, str) and choice in ("lambda_min", "lambda_1se"):
+        return f"λ = {choice.replace('lambda_', 'λ_')} = {lam:.3g}"
+    return f"λ = {lam:.3g}"
+
+
+def fmt(x: float) -> str:
+    """Compact number for labels."""
+    if x == 0:
+        return "0"
+    if abs(x) >= 1e4 or abs(x) < 1e-3:
+        return f"{x:.2e}"
+    return f"{x:.3g}"
+
+
+def signed_colors(values: np.ndarray) -> list[str]:
+    return [POSITIVE if v > 0 else NEGATIVE if v < 0 else NEUTRAL for v in values]
+
+
+def spread_labels(y: np.ndarray, min_gap: float) -> np.ndarray:
+    """Move label positions apart so neighbours are at least ``min_gap`` apart.
+
+    Keeps the labels' order and centres each crowded group on its members.
+    """
+    y = np.asarray(y, dtype=float)
+    order = np.argsort(y)
+    pos = y[order].copy()
+    # forward pass pushes up, then re-centre each cluster on its mean
+    for _ in range(50):
+        moved = False
+        for i in range(1, len(pos)):
+            if pos[i] - pos[i - 1] < min_gap - 1e-12:
+                # find the cluster that ends at i and centre it
+                j = i
+                while j > 0 and pos[j] - pos[j - 1] < min_gap + 1e-12:
+                    j -= 1
+                k = i
+                target = y[order][j : k + 1].mean()
+                n = k - j + 1
+                new = target + (np.arange(n) - (n - 1) / 2) * min_gap
+                if not np.allclose(new, pos[j : k + 1]):
+                    pos[j : k + 1] = new
+                    moved = True
+        if not moved:
+            break
+    out = np.empty_like(pos)
+    out[order] = pos
+    return out
+
+
+def lambda_lines(
+    fig: go.Figure, annotations: dict[str, float], *, row: int | None = None, col: int | None = None
+) -> None:
+    """Dashed vertical lines at log(lambda_min) and log(lambda_1se), labelled at the top."""
+    lines = [
+        ("lambda_min", "λ_min", LAMBDA_MIN_COLOR),
+        ("lambda_1se", "λ_1se", LAMBDA_1SE_COLOR),
+    ]
+    present = [(k, t, c) for k, t, c in lines if annotations.get(k) is not None]
+    same = (
+        len(present) == 2
+        and np.isclose(annotations["lambda_min"], annotations["lambda_1se"], rtol=1e-12)
+    )
+    for i, (key, text, color) in enumerate(present):
+        x = float(np.log(annotations[key]))
+        fig.add_shape(
+            type="line",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            xref="x",
+            yref="y domain",
+            line={"dash": "dash", "color": color, "width": 1.5},
+            name=key,
+        )
+        # lambda_min sits left of lambda_1se: label it on its left, the other on its right
+        right = key == "lambda_1se"
+        fig.add_annotation(
+            x=x,
+            y=0.98 - (0.08 if same and right else 0.0),
+            xref="x",
+            yref="y domain",
+            text=f"{text}<br>{annotations[key]:.3g}" if not same else f"{text} = {fmt(annotations[key])}",
+            showarrow=False,
+            xanchor="left" if right else "right",
+            yanchor="top",
+            xshift=4 if right else -4,
+            font={"color": color, "size": 12},
+            bgcolor="rgba(255,255,255,0.85)",
+            name=key,
+        )
+
+
+def top_count_axis(fig: go.Figure, log_lambda: np.ndarray, counts: np.ndarray, title: str) -> None:
+    """A top x axis (xaxis2) over the same range showing ``counts`` at a few log-lambdas."""
+    lo, hi = float(log_lambda.min()), float(log_lambda.max())
+    pad = 0.03 * (hi - lo if hi > lo else 1.0)
+    rng = [lo - pad, hi + pad]
+    # about eight ticks, at actual path points so the counts are exact
+    n_ticks = min(8, len(log_lambda))
+    targets = np.linspace(lo, hi, n_ticks)
+    idx = sorted({int(np.argmin(np.abs(log_lambda - t))) for t in targets})
+    fig.update_layout(
+        xaxis={"range": rng},
+        xaxis2={
+            "overlaying": "x",
+            "side": "top",
+            "range": rng,
+            "tickmode": "array",
+            "tickvals": [float(log_lambda[i]) for i in idx],
+            "ticktext": [str(int(counts[i])) for i in idx],
+            "title": {"text": title, "font": {"size": 12}, "standoff": 4},
+            "showgrid": False,
+            "showline": True,
+            "linecolor": "#888",
+            "ticks": "outside",
+            "tickcolor": "#888",
+            "tickfont": {"size": 11},
+        },
+    )
+    # an invisible trace pins xaxis2 so it is drawn
+    fig.add_trace(
+        go.Scatter(
+            x=rng,
+            y=[None, None],
+            xaxis="x2",
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            name="_top_axis",
+        )
+    )

@@ -1,0 +1,158 @@
+"""The stability engine: resampling, summaries, determinism, joblib back ends, null controls."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from joblib import parallel_config
+
+from interpkit import LassoExplainer, RidgeExplainer
+
+pytest.importorskip("glmnet")
+
+
+def _data(n=90, seed=0, signal=True):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(rng.normal(size=(n, 6)), columns=[f"f{j}" for j in range(6)])
+    noise = rng.normal(size=n)
+    y = (3 * X["f0"] - 2 * X["f1"] + noise) if signal else pd.Series(noise)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def result():
+    X, y = _data()
+    return LassoExplainer(cv=5).stability(
+        X.iloc[:70], y.iloc[:70], n_boot=30, X_eval=X.iloc[70:], y_eval=y.iloc[70:],
+        random_state=0, progress=False,
+    )
+
+
+def test_summary_matches_replicates(result):
+    vals = result.replicates.values.transpose("replicate", "feature").to_numpy()
+    table = result.summary().loc[[f"f{j}" for j in range(6)]]
+    np.testing.assert_allclose(table["mean"], vals.mean(axis=0))
+    np.testing.assert_allclose(table["sd"], vals.std(axis=0, ddof=1))
+    np.testing.assert_allclose(table["lower"], np.quantile(vals, 0.025, axis=0))
+    np.testing.assert_allclose(table["upper"], np.quantile(vals, 0.975, axis=0))
+    np.testing.assert_allclose(table["selection_frequency"], (vals != 0).mean(axis=0))
+    # ranks of |value| within each replicate, 1 = largest
+    ranks = np.argsort(np.argsort(-np.abs(vals), axis=1, kind="stable"), axis=1) + 1
+    top = table.index.get_loc("f0")
+    assert table["mean_rank"].iloc[top] == pytest.approx(ranks[:, 0].mean())
+    np.testing.assert_allclose(table["reference"], result.reference.to_numpy())
+
+
+def test_planted_features_are_stable_and_lead(result):
+    table = result.summary()
+    assert list(table.index[:2]) == ["f0", "f1"]
+    assert table.loc["f0", "selection_frequency"] == 1.0
+    assert table.loc["f1", "sign_agreement"] == 1.0
+    assert table.loc["f0", "lower"] > 2 and table.loc["f1", "upper"] < -1
+    assert table.loc[["f2", "f3", "f4", "f5"], "selection_frequency"].max() < 0.8
+    assert result.rank_agreement() > 0.3
+
+
+def test_permuted_labels_null_control():
+    """With y permuted the lasso should mostly select nothing."""
+    X, y = _data()
+    rng = np.random.default_rng(5)
+    null = LassoExplainer(cv=5).stability(
+        X, rng.permutation(y.to_numpy()), n_boot=20, random_state=1, progress=False
+    )
+    assert null.summary()["selection_frequency"].max() < 0.6
+
+
+def test_replicate_info_and_predictions(result):
+    info = result.replicate_info
+    assert len(info) == 30 and {"seed", "lambda", "lambda_min", "lambda_1se", "n_nonzero"} <= set(info)
+    assert (info["lambda"] == info["lambda_1se"]).all()
+    assert (info["n_distinct_rows"] < 70).all()  # bootstrap repeats rows
+    assert info["lambda_1se"].nunique() > 1  # lambda re-tuned in every replicate
+    assert result.predictions.dims == ("replicate", "sample")
+    assert result.predictions.shape == (30, 20)
+    pred = result.prediction_summary()
+    np.testing.assert_allclose(pred["mean"], result.predictions.mean("replicate"))
+    assert len(pred) == 20 and pred["observed"].notna().all()
+    np.testing.assert_array_equal(pred.index, np.arange(70, 90))  # the user's row labels
+
+
+def test_subsample_scheme_draws_distinct_rows():
+    X, y = _data()
+    res = RidgeExplainer(cv=5).stability(
+        X, y, n_boot=5, scheme="subsample", subsample_fraction=0.6, random_state=2, progress=False
+    )
+    assert (res.replicate_info["n_distinct_rows"] == 54).all()
+    assert res.summary()["selection_frequency"].eq(1.0).all()  # ridge keeps every feature
+
+
+def test_same_seed_same_result_across_backends():
+    X, y = _data(n=60)
+    est = LassoExplainer(cv=4)
+    kw = dict(n_boot=6, random_state=7, progress=False)
+    base = est.stability(X, y, n_jobs=1, **kw)
+    with parallel_config(backend="threading"):
+        threaded = est.stability(X, y, n_jobs=2, **kw)
+    assert base.replicates.equals(threaded.replicates)
+    other_seed = est.stability(X, y, n_jobs=1, n_boot=6, random_state=8, progress=False)
+    assert not base.replicates.equals(other_seed.replicates)
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_identical_result():
+    distributed = pytest.importorskip("distributed")
+    X, y = _data(n=60)
+    est = LassoExplainer(cv=4)
+    kw = dict(n_boot=6, random_state=7, progress=False)
+    local = est.stability(X, y, n_jobs=1, **kw)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
+        with distributed.Client(cluster), parallel_config(backend="dask"):
+            remote = est.stability(X, y, **kw)
+    assert local.replicates.equals(remote.replicates)
+
+
+def test_fold_labels_follow_the_resampled_rows():
+    X, y = _data(n=60)
+    folds = np.arange(60) % 5
+    res = LassoExplainer(cv=folds).stability(X, y, n_boot=3, random_state=0, progress=False)
+    assert res.n_replicates == 3  # would fail if the labels were not subset per replicate
+
+
+def test_progress_bar_on_request(capsys):
+    X, y = _data(n=50)
+    LassoExplainer(cv=3).stability(X, y, n_boot=3, random_state=0, progress=True)
+    assert "stability (LassoExplainer)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"scheme": "jackknife"}, "scheme must be one of"),
+        ({"n_boot": 1}, "n_boot must be an integer >= 2"),
+        ({"level": 1.5}, "level must be in"),
+        ({"scheme": "subsample", "subsample_fraction": 1.0}, "subsample_fraction"),
+        ({"y_eval": [1.0, 2.0]}, "y_eval given without X_eval"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    X, y = _data(n=40)
+    with pytest.raises(ValueError, match=match):
+        LassoExplainer(cv=3).stability(X, y, **kwargs)
+
+
+def test_eval_rows_are_checked():
+    X, y = _data(n=40)
+    with pytest.raises(ValueError, match="missing columns"):
+        LassoExplainer(cv=3).stability(X, y, n_boot=2, X_eval=X.iloc[:3, :2])
+    with pytest.raises(ValueError, match="y_eval has 2 values but X_eval has 3"):
+        LassoExplainer(cv=3).stability(X, y, n_boot=2, X_eval=X.iloc[:3], y_eval=[1, 2])
+
+
+def test_binomial_replicate_with_one_class_is_reported():
+    from sklearn.model_selection import StratifiedKFold
+
+    X, _ = _data(n=40)
+    y = np.r_[np.ones(3), np.zeros(37)]  # some bootstrap samples hold too few 1s
+    with pytest.raises(ValueError, match="bootstrap replicate .* could not be fit: .*one class"):
+        LassoExplainer(family="binomial", cv=StratifiedKFold(3)).stability(
+            X, y, n_boot=20, random_state=0, progress=False
+        )
