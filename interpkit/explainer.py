@@ -19,6 +19,7 @@ Subclasses implement four small hooks:
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -38,13 +39,18 @@ __all__ = ["Explainer", "library_versions"]
 
 def library_versions(*distributions: str) -> dict[str, str]:
     """Installed versions of interpkit and the given distributions."""
-    out = {}
+    return dict(_versions(distributions))
+
+
+@cache  # metadata look-ups cost ~1 ms each, and every replicate asks
+def _versions(distributions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    out = []
     for dist in ("interpkit", *distributions):
         try:
-            out[dist] = metadata.version(dist)
+            out.append((dist, metadata.version(dist)))
         except metadata.PackageNotFoundError:
-            out[dist] = "unknown"
-    return out
+            out.append((dist, "unknown"))
+    return tuple(out)
 
 
 class Explainer(BaseEstimator):

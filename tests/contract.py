@@ -32,7 +32,11 @@ def check_sklearn_conventions(explainer, X, y):
 
 
 def check_not_fitted_errors(explainer, X, y):
-    for call in (lambda: explainer.explain(), lambda: explainer.explain(X), lambda: explainer.predict(X)):
+    for call in (
+        lambda: explainer.explain(),
+        lambda: explainer.explain(X),
+        lambda: explainer.predict(X),
+    ):
         with pytest.raises(NotFittedError):
             call()
 

@@ -70,7 +70,10 @@ def test_python_glmnet_names_are_swapped_relative_to_r(data, lasso):
     """python-glmnet's lambda_max_ is R's lambda.min; its lambda_best_ is lambda.1se."""
     X, y = data
     theirs = glmnet.ElasticNet(
-        alpha=1, n_splits=10, random_state=0, scoring="mean_squared_error",
+        alpha=1,
+        n_splits=10,
+        random_state=0,
+        scoring="mean_squared_error",
         lambda_path=lasso.lambda_path_,
     ).fit(X, y)
     assert lasso.lambda_min_ == pytest.approx(float(theirs.lambda_max_), rel=1e-12)
@@ -178,7 +181,9 @@ def test_binomial_matches_python_glmnet(data):
     expected = theirs.predict_proba(X, lamb=fit.lambda_)[:, 1]
     np.testing.assert_allclose(fit.predict_proba(X), expected, rtol=1e-10)
     local = fit.explain(X.iloc[:4])
-    np.testing.assert_allclose(local.values.sum("feature") + local.base_value, fit.predict(X.iloc[:4]))
+    np.testing.assert_allclose(
+        local.values.sum("feature") + local.base_value, fit.predict(X.iloc[:4])
+    )
     assert fit.cv_curve().values.name == "cv_deviance"
 
 

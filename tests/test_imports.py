@@ -10,8 +10,18 @@ import pytest
 import interpkit
 from interpkit._optional import BACKENDS
 
-HEAVY = ("torch", "shap", "interpret", "glmnet", "gpytorch", "captum", "transformer_lens",
-         "sae_lens", "plotly", "sklearn")
+HEAVY = (
+    "torch",
+    "shap",
+    "interpret",
+    "glmnet",
+    "gpytorch",
+    "captum",
+    "transformer_lens",
+    "sae_lens",
+    "plotly",
+    "sklearn",
+)
 
 
 def test_import_loads_no_backend_and_is_fast():

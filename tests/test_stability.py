@@ -22,8 +22,13 @@ def _data(n=90, seed=0, signal=True):
 def result():
     X, y = _data()
     return LassoExplainer(cv=5).stability(
-        X.iloc[:70], y.iloc[:70], n_boot=30, X_eval=X.iloc[70:], y_eval=y.iloc[70:],
-        random_state=0, progress=False,
+        X.iloc[:70],
+        y.iloc[:70],
+        n_boot=30,
+        X_eval=X.iloc[70:],
+        y_eval=y.iloc[70:],
+        random_state=0,
+        progress=False,
     )
 
 
@@ -64,7 +69,9 @@ def test_permuted_labels_null_control():
 
 def test_replicate_info_and_predictions(result):
     info = result.replicate_info
-    assert len(info) == 30 and {"seed", "lambda", "lambda_min", "lambda_1se", "n_nonzero"} <= set(info)
+    assert len(info) == 30 and {"seed", "lambda", "lambda_min", "lambda_1se", "n_nonzero"} <= set(
+        info
+    )
     assert (info["lambda"] == info["lambda_1se"]).all()
     assert (info["n_distinct_rows"] < 70).all()  # bootstrap repeats rows
     assert info["lambda_1se"].nunique() > 1  # lambda re-tuned in every replicate
