@@ -116,22 +116,29 @@ def choose_lambdas(lambdas: np.ndarray, cvm: np.ndarray, cvsd: np.ndarray) -> tu
 
 
 def interpolate_path(
-    lambdas: np.ndarray, coef_path: np.ndarray, intercept_path: np.ndarray, s: float
-) -> tuple[np.ndarray, float]:
-    """Coefficients at ``s`` by linear interpolation in lambda (R's ``coef(fit, s)``).
+    lambdas: np.ndarray, coef_path: np.ndarray, intercept_path: np.ndarray, s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients at each value of ``s`` by linear interpolation in lambda.
 
-    ``lambdas`` is decreasing; values outside the path take the nearest end.
+    As R's ``lambda.interp`` (used by ``coef(fit, s)`` and by ``cv.glmnet``
+    to read fold paths): ``lambdas`` is decreasing, and values of ``s``
+    outside the path take the nearest end.
+
+    Returns
+    -------
+    coef : ndarray, shape (n_features, len(s))
+    intercept : ndarray, shape (len(s),)
     """
-    if s >= lambdas[0]:
-        return coef_path[:, 0].copy(), float(intercept_path[0])
-    if s <= lambdas[-1]:
-        return coef_path[:, -1].copy(), float(intercept_path[-1])
-    right = int(np.searchsorted(-lambdas, -s))  # first index with lambda <= s
+    s = np.clip(np.asarray(s, dtype=np.float64), lambdas[-1], lambdas[0])
+    if lambdas.size == 1:
+        return np.repeat(coef_path, s.size, axis=1), np.repeat(intercept_path, s.size)
+    # index of the first lambda <= s, so that lambdas[right - 1] > s >= lambdas[right]
+    right = np.clip(np.searchsorted(-lambdas, -s, side="left"), 1, lambdas.size - 1)
     left = right - 1
     frac = (lambdas[left] - s) / (lambdas[left] - lambdas[right])
-    coef = (1 - frac) * coef_path[:, left] + frac * coef_path[:, right]
-    icpt = (1 - frac) * intercept_path[left] + frac * intercept_path[right]
-    return coef, float(icpt)
+    coef = coef_path[:, left] * (1 - frac) + coef_path[:, right] * frac
+    icpt = intercept_path[left] * (1 - frac) + intercept_path[right] * frac
+    return coef, icpt
 
 
 def ordered_matmul(X: np.ndarray, B: np.ndarray) -> np.ndarray:

@@ -159,7 +159,7 @@ class ElasticNetExplainer(Explainer):
         for k in range(self.n_folds_):
             test = folds == k
             self._check_fold(y[~test], k)
-            _, coef, icpt = self._fit_path(X[~test], y[~test], self.lambda_path_)
+            coef, icpt = self._fold_path(X[~test], y[~test], lambdas)
             link = ordered_matmul(X[test], coef) + icpt
             errors[k] = pointwise_loss(y[test], link, self.family, metric).mean(axis=0)
             sizes[k] = test.sum()
@@ -169,9 +169,10 @@ class ElasticNetExplainer(Explainer):
             self.lambda_path_, self.cv_mean_, self.cv_se_
         )
         self.lambda_ = self._chosen_lambda()
-        self.coef_, self.intercept_ = interpolate_path(
-            self.lambda_path_, self.coef_path_, self.intercept_path_, self.lambda_
+        coef, icpt = interpolate_path(
+            self.lambda_path_, self.coef_path_, self.intercept_path_, np.array([self.lambda_])
         )
+        self.coef_, self.intercept_ = coef[:, 0], float(icpt[0])
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
         return ordered_matmul(X, self.coef_) + self.intercept_
@@ -268,7 +269,7 @@ class ElasticNetExplainer(Explainer):
         lambdas = np.asarray(self.lambda_path, dtype=np.float64).ravel()
         if lambdas.size < 2 or not np.all(np.isfinite(lambdas)) or np.any(lambdas < 0):
             raise ValueError("lambda_path must hold at least two finite, non-negative values")
-        return np.sort(lambdas)[::-1]
+        return np.unique(lambdas)[::-1]  # decreasing, without repeats
 
     def _check_fold(self, y_train: np.ndarray, k: int) -> None:
         if self.family == "binomial" and np.unique(y_train).size < 2:
@@ -314,6 +315,21 @@ class ElasticNetExplainer(Explainer):
             icpt = np.concatenate([icpt, np.repeat(icpt[-1:], pad)])
         # python-glmnet overwrites the first user lambda in lambda_path_; keep ours
         return lambdas, coef, icpt
+
+    def _fold_path(
+        self, X: np.ndarray, y: np.ndarray, user_lambdas: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A fold's coefficients at the full-data lambdas, as R's cv.glmnet gets them.
+
+        With a user sequence every fold is fit on it. Otherwise each fold fits
+        its own automatic path, read at the full-data lambdas by linear
+        interpolation (R's ``predict(fit, s = lambda)``).
+        """
+        if user_lambdas is not None:
+            _, coef, icpt = self._fit_path(X, y, user_lambdas)
+            return coef, icpt
+        fold_lambdas, coef, icpt = self._fit_path(X, y, None)
+        return interpolate_path(fold_lambdas, coef, icpt, self.lambda_path_)
 
     def _chosen_lambda(self) -> float:
         if self.lambda_choice == "lambda_min":

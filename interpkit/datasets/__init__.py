@@ -25,11 +25,14 @@ __all__ = [
 PROSTATE_FEATURES = ("lcavol", "lweight", "age", "lbph", "svi", "lcp", "gleason", "pgg45")
 OZONE_FEATURES = ("vh", "wind", "humidity", "temp", "ibh", "dpg", "ibt", "vis", "doy")
 _SPLITS = (None, "train", "test")
+# pandas < 3 parses floats with a fast parser that can be off by one ulp; ask for
+# exact parsing there (pandas 3 parses exactly and deprecates the option)
+_CSV_OPTIONS = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 
 
 def _read_csv(name: str, **kwargs) -> pd.DataFrame:
     with resources.files(__name__).joinpath("data", name).open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, **kwargs)
+        return pd.read_csv(fh, **_CSV_OPTIONS, **kwargs)
 
 
 def load_prostate(*, split: str | None = None, return_X_y: bool = False):
@@ -138,9 +141,7 @@ def load_ozone(*, interactions: bool = False, return_X_y: bool = False):
     frame = _read_csv("ozone.csv").astype("float64")
     frame = frame[["O3", *OZONE_FEATURES]]
     if interactions:
-        products = {
-            f"{a}:{b}": frame[a] * frame[b] for a, b in combinations(OZONE_FEATURES, 2)
-        }
+        products = {f"{a}:{b}": frame[a] * frame[b] for a, b in combinations(OZONE_FEATURES, 2)}
         frame = pd.concat([frame, pd.DataFrame(products, index=frame.index)], axis=1)
     if return_X_y:
         return frame.drop(columns="O3"), frame["O3"].copy()
