@@ -50,13 +50,20 @@ if TYPE_CHECKING:
     from interpkit.stability import StabilityResult
 
 
+# subpackages reachable as attributes (interpkit.plots.path(...)) without an explicit import
+_SUBMODULES = ("adapters", "datasets", "plots", "report")
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value  # later look-ups skip this function
-        return value
-    raise AttributeError(f"module 'interpkit' has no attribute {name!r}")
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"interpkit.{name}")
+    else:
+        raise AttributeError(f"module 'interpkit' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return [*__all__, *_SUBMODULES]

@@ -41,6 +41,12 @@ def test_public_names_resolve(name):
     assert getattr(interpkit, name) is not None
 
 
+def test_subpackages_load_on_attribute_access():
+    code = "import interpkit; print(interpkit.plots.path.__name__, interpkit.datasets.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["path", "interpkit.datasets"]
+
+
 def test_unknown_attribute():
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         interpkit.Nope  # noqa: B018

@@ -60,6 +60,7 @@ TEMPLATE = go.layout.Template(
             "ticks": "outside",
             "tickcolor": "#888",
             "title": {"standoff": 10},
+            "automargin": True,
         },
     )
 )
@@ -142,6 +143,13 @@ def lambda_note(expl: Explanation) -> str:
     return f"λ = {lam:.3g}"
 
 
+def predicted_label(output_name: str | None) -> str:
+    """y-axis label for predictions of ``output_name``."""
+    if not output_name or output_name == "prediction":
+        return "predicted"
+    return f"predicted {output_name}"
+
+
 def fmt(x: float) -> str:
     """Compact number for labels."""
     if x == 0:
@@ -151,55 +159,79 @@ def fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
+def darker(color: str, amount: float = 0.3) -> str:
+    """``#RRGGBB`` mixed with black, for text in a line's colour."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02X}{:02X}{:02X}".format(*(round(c * (1 - amount)) for c in (r, g, b)))
+
+
+LAMBDA_AXIS_TITLE = (
+    "log(λ)   <span style='font-size:11px'>← stronger penalty · weaker penalty →</span>"
+)
+
+
 def signed_colors(values: np.ndarray) -> list[str]:
     return [POSITIVE if v > 0 else NEGATIVE if v < 0 else NEUTRAL for v in values]
 
 
-def spread_labels(y: np.ndarray, min_gap: float) -> np.ndarray:
+def spread_labels(
+    y: np.ndarray, min_gap: float, bounds: tuple[float, float] | None = None
+) -> np.ndarray:
     """Move label positions apart so neighbours are at least ``min_gap`` apart.
 
-    Keeps the labels' order and centres each crowded group on its members.
+    Keeps the labels' order, moves each as little as it can (crowded groups
+    are centred on their members) and, given ``bounds``, keeps them inside
+    when there is room.
     """
     y = np.asarray(y, dtype=float)
-    order = np.argsort(y)
-    pos = y[order].copy()
-    # forward pass pushes up, then re-centre each cluster on its mean
-    for _ in range(50):
-        moved = False
-        for i in range(1, len(pos)):
-            if pos[i] - pos[i - 1] < min_gap - 1e-12:
-                # find the cluster that ends at i and centre it
-                j = i
-                while j > 0 and pos[j] - pos[j - 1] < min_gap + 1e-12:
-                    j -= 1
-                k = i
-                target = y[order][j : k + 1].mean()
-                n = k - j + 1
-                new = target + (np.arange(n) - (n - 1) / 2) * min_gap
-                if not np.allclose(new, pos[j : k + 1]):
-                    pos[j : k + 1] = new
-                    moved = True
-        if not moved:
-            break
+    order = np.argsort(y, kind="stable")
+    target = y[order]
+    pos = target.copy()
+    n = len(pos)
+    # merge clusters of labels that overlap and centre each on its members' mean
+    groups = [[i] for i in range(n)]
+    changed = True
+    while changed:
+        changed = False
+        centres = [target[g].mean() for g in groups]
+        for k in range(len(groups) - 1):
+            top_k = centres[k] + (len(groups[k]) - 1) / 2 * min_gap
+            bottom_next = centres[k + 1] - (len(groups[k + 1]) - 1) / 2 * min_gap
+            if bottom_next - top_k < min_gap - 1e-12:
+                groups[k] = groups[k] + groups.pop(k + 1)
+                changed = True
+                break
+    for g in groups:
+        centre = target[g].mean()
+        pos[g] = centre + (np.arange(len(g)) - (len(g) - 1) / 2) * min_gap
+    if bounds is not None and n:
+        lo, hi = bounds
+        pos[0] = max(pos[0], lo)
+        for i in range(1, n):
+            pos[i] = max(pos[i], pos[i - 1] + min_gap)
+        pos[-1] = min(pos[-1], hi)
+        for i in range(n - 2, -1, -1):
+            pos[i] = min(pos[i], pos[i + 1] - min_gap)
     out = np.empty_like(pos)
     out[order] = pos
     return out
 
 
-def lambda_lines(
-    fig: go.Figure, annotations: dict[str, float], *, row: int | None = None, col: int | None = None
-) -> None:
-    """Dashed vertical lines at log(lambda_min) and log(lambda_1se), labelled at the top."""
+def lambda_lines(fig: go.Figure, annotations: dict[str, float]) -> None:
+    """Dashed vertical lines at log(lambda_min) and log(lambda_1se), labelled along the line.
+
+    Labels run upwards on the large-lambda side of each line, so they stay
+    inside the plot whatever the axis direction.
+    """
     lines = [
         ("lambda_min", "λ_min", LAMBDA_MIN_COLOR),
         ("lambda_1se", "λ_1se", LAMBDA_1SE_COLOR),
     ]
     present = [(k, t, c) for k, t, c in lines if annotations.get(k) is not None]
-    same = (
-        len(present) == 2
-        and np.isclose(annotations["lambda_min"], annotations["lambda_1se"], rtol=1e-12)
+    same = len(present) == 2 and np.isclose(
+        annotations["lambda_min"], annotations["lambda_1se"], rtol=1e-12
     )
-    for i, (key, text, color) in enumerate(present):
+    for key, text, color in present:
         x = float(np.log(annotations[key]))
         fig.add_shape(
             type="line",
@@ -212,29 +244,37 @@ def lambda_lines(
             line={"dash": "dash", "color": color, "width": 1.5},
             name=key,
         )
-        # lambda_min sits left of lambda_1se: label it on its left, the other on its right
-        right = key == "lambda_1se"
+        if same and key == "lambda_min":
+            continue
+        label = "λ_min = λ_1se" if same else text
         fig.add_annotation(
             x=x,
-            y=0.98 - (0.08 if same and right else 0.0),
+            y=1.0,
             xref="x",
             yref="y domain",
-            text=f"{text}<br>{annotations[key]:.3g}" if not same else f"{text} = {fmt(annotations[key])}",
+            text=f"{label} = {fmt(annotations[key])}",
+            textangle=-90,
             showarrow=False,
-            xanchor="left" if right else "right",
+            xanchor="right",
             yanchor="top",
-            xshift=4 if right else -4,
-            font={"color": color, "size": 12},
-            bgcolor="rgba(255,255,255,0.85)",
+            xshift=-2,
+            font={"color": color, "size": 11},
+            bgcolor="rgba(255,255,255,0.8)",
             name=key,
         )
 
 
-def top_count_axis(fig: go.Figure, log_lambda: np.ndarray, counts: np.ndarray, title: str) -> None:
-    """A top x axis (xaxis2) over the same range showing ``counts`` at a few log-lambdas."""
+def lambda_range(log_lambda: np.ndarray) -> list[float]:
+    """x range for log(lambda), *decreasing* left to right (the model grows to the right)."""
     lo, hi = float(log_lambda.min()), float(log_lambda.max())
     pad = 0.03 * (hi - lo if hi > lo else 1.0)
-    rng = [lo - pad, hi + pad]
+    return [hi + pad, lo - pad]
+
+
+def top_count_axis(fig: go.Figure, log_lambda: np.ndarray, counts: np.ndarray, title: str) -> None:
+    """A top x axis (xaxis2) over the same range showing ``counts`` at a few log-lambdas."""
+    rng = lambda_range(log_lambda)
+    lo, hi = float(log_lambda.min()), float(log_lambda.max())
     # about eight ticks, at actual path points so the counts are exact
     n_ticks = min(8, len(log_lambda))
     targets = np.linspace(lo, hi, n_ticks)

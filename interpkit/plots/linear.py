@@ -7,9 +7,11 @@ import plotly.graph_objects as go
 
 from interpkit.explanation import Explanation
 from interpkit.plots._common import (
+    LAMBDA_AXIS_TITLE,
     METRIC_LABELS,
     PALETTE,
     check_explanation,
+    darker,
     lambda_lines,
     method_label,
     new_figure,
@@ -31,8 +33,9 @@ def path(expl: Explanation, *, label: bool | int = True, title: str | None = Non
         ``annotations["lambda_min"]`` and ``["lambda_1se"]``, when present,
         are drawn as dashed vertical lines.
     label : bool or int, default True
-        Name each line at its small-λ end. ``True`` labels up to 20 lines
-        (the largest there), an int labels that many, ``False`` none.
+        Name each line at its small-λ end. ``True`` labels as many lines as
+        fit (about 20, the largest there), an int labels that many,
+        ``False`` none.
     title : str, optional
         Figure title; a default names the method.
 
@@ -73,35 +76,43 @@ def path(expl: Explanation, *, label: bool | int = True, title: str | None = Non
         )
     fig.add_hline(y=0, line={"color": "#888", "width": 1})
 
-    # feature names at the left (small-lambda) end, spread so they do not overlap
-    n_label = 0 if label is False else min(len(names), 20 if label is True else int(label))
+    # feature names at the small-lambda (right) end, spread so they do not overlap
+    height, top_margin, bottom_margin = 480, 110, 60
+    plot_px = height - top_margin - bottom_margin
+    room = plot_px // 15  # labels that fit one above the other
+    n_label = 0 if label is False else min(len(names), room if label is True else int(label))
     if n_label:
         ends = coef[0]
         keep = np.argsort(-np.abs(ends), kind="stable")[:n_label]
-        span = float(np.ptp(coef)) or 1.0
-        ys = spread_labels(ends[keep], min_gap=span * 0.045)
+        y_lo, y_hi = float(coef.min()), float(coef.max())
+        pad = 0.05 * ((y_hi - y_lo) or 1.0)  # about plotly's autorange padding
+        ys = spread_labels(
+            ends[keep],
+            min_gap=15 * (y_hi - y_lo + 2 * pad) / plot_px,
+            bounds=(y_lo - pad, y_hi + pad),
+        )
         for j, y_text in zip(keep, ys, strict=True):
             fig.add_annotation(
                 x=loglam[0],
                 y=y_text,
                 text=names[j],
                 showarrow=False,
-                xanchor="right",
-                xshift=-6,
-                font={"color": PALETTE[j % len(PALETTE)], "size": 12},
+                xanchor="left",
+                xshift=8,
+                font={"color": darker(PALETTE[j % len(PALETTE)]), "size": 12},
                 name="feature_label",
             )
 
     lambda_lines(fig, expl.annotations)
     top_count_axis(fig, loglam, n_nonzero, "nonzero coefficients")
-    label_width = max((len(n) for n in names), default=4) * 7 + 20 if n_label else 20
+    label_width = max((len(n) for n in names), default=4) * 7 + 20 if n_label else 0
     fig.update_layout(
         title={"text": title or f"{method_label(expl)}: coefficient path"},
-        xaxis={"title": {"text": "log(λ)"}},
+        xaxis={"title": {"text": LAMBDA_AXIS_TITLE}},
         yaxis={"title": {"text": value_label(expl)}},
         showlegend=False,
-        height=480,
-        margin={"l": 70 + label_width, "t": 110},
+        height=height,
+        margin={"r": 30 + label_width, "t": top_margin, "b": bottom_margin},
         hovermode="closest",
     )
     return fig
@@ -169,12 +180,14 @@ def cv_curve(expl: Explanation, *, title: str | None = None) -> go.Figure:
     metric = expl.params.get("cv_metric") or str(expl.values.name or "").removeprefix("cv_")
     y_label = METRIC_LABELS.get(metric, metric or "CV error")
     folds = expl.params.get("n_folds")
-    default_title = f"{method_label(expl)}: {folds}-fold cross-validation" if folds else (
-        f"{method_label(expl)}: cross-validation"
+    default_title = (
+        f"{method_label(expl)}: {folds}-fold cross-validation"
+        if folds
+        else (f"{method_label(expl)}: cross-validation")
     )
     fig.update_layout(
         title={"text": title or default_title},
-        xaxis={"title": {"text": "log(λ)"}},
+        xaxis={"title": {"text": LAMBDA_AXIS_TITLE}},
         yaxis={"title": {"text": f"{y_label} (CV)"}},
         showlegend=False,
         height=440,

@@ -16,6 +16,7 @@ from interpkit.plots._common import (
     check_stability,
     lambda_note,
     method_label,
+    predicted_label,
     value_label,
 )
 from interpkit.stability import StabilityResult
@@ -81,10 +82,9 @@ def stability(
     table = _feature_table(result, top)
     names = [str(f) for f in table.index]
     k = len(names)
+    n_total = result.replicates.values.sizes["feature"]
     pos = np.arange(k, dtype=float)
-    reps = result.replicates.values.sel(feature=list(table.index)).transpose(
-        "replicate", "feature"
-    )
+    reps = result.replicates.values.sel(feature=list(table.index)).transpose("replicate", "feature")
     rep_vals = reps.to_numpy()
     median = np.median(rep_vals, axis=0)
 
@@ -188,9 +188,11 @@ def stability(
 
     ref = result.reference
     note = lambda_note(ref)
+    height = max(320, 190 + 30 * k)
     default = (
         f"{method_label(ref)}: stability of {str(ref.values.name or 'value').replace('_', ' ')}s"
         f"<br><sup>{_scheme_text(result)}, {_level_text(result)} percentile intervals"
+        + (f"; top {k} of {n_total} features by mean rank" if k < n_total else "")
         + (f"; full-data fit at {note}" if note else "")
         + "</sup>"
     )
@@ -214,9 +216,10 @@ def stability(
     )
     fig.update_layout(
         title={"text": title or default},
-        height=max(300, 170 + 34 * k),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12 - 2.0 / (k + 4), "x": 0},
-        margin={"b": 90, "t": 90},
+        height=height,
+        # a fixed 55 px under the plot area, whatever its height
+        legend={"orientation": "h", "yanchor": "top", "y": -55 / (height - 90 - 100), "x": 0},
+        margin={"b": 100, "t": 90},
         bargap=0.35,
         hovermode="closest",
     )
@@ -313,7 +316,9 @@ def compare_stability(
                 showlegend=i == 0,
                 marker={"symbol": "x-thin", "size": 10, "line": {"color": REFERENCE, "width": 2}},
                 text=order,
-                hovertemplate=f"<b>%{{text}}</b> ({name})<br>full-data fit %{{x:.4g}}<extra></extra>",
+                hovertemplate=(
+                    f"<b>%{{text}}</b> ({name})<br>full-data fit %{{x:.4g}}<extra></extra>"
+                ),
             ),
             row=1,
             col=1,
@@ -372,7 +377,7 @@ def compare_stability(
             or (
                 f"Stability compared: {' vs '.join(results)}<br><sup>means with "
                 f"{'/'.join(sorted(levels))} percentile intervals over "
-                f"{', '.join(_scheme_text(r) for r in refs)}</sup>"
+                f"{', '.join(dict.fromkeys(_scheme_text(r) for r in refs))}</sup>"
             )
         },
         height=max(320, 170 + 26 * k * m),
@@ -524,16 +529,18 @@ def prediction_stability(result: StabilityResult, *, title: str | None = None) -
                 f"<br><sup>{_scheme_text(result)}; {_rmse_text(preds, observed)}</sup>"
             )
         },
-        xaxis={"title": {"text": "observed"}, "range": [lo, hi]},
+        xaxis={"title": {"text": "observed"}, "range": [lo, hi], "constrain": "domain"},
         yaxis={
-            "title": {"text": f"predicted ({ref.output_name or 'prediction'})"},
+            "title": {"text": predicted_label(ref.output_name)},
             "range": [lo, hi],
             "scaleanchor": "x",
             "scaleratio": 1,
+            "constrain": "domain",
         },
         height=560,
         width=None,
-        legend={"x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top"},
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.14, "yanchor": "top"},
+        margin={"b": 100},
         hovermode="closest",
     )
     return fig
@@ -589,7 +596,7 @@ def compare_prediction_stability(
     n_obs = {len(a[1]) for a in arrays.values()}
     first = next(iter(results.values()))
     fig.update_yaxes(
-        title={"text": f"predicted ({first.reference.output_name or 'prediction'})"},
+        title={"text": predicted_label(first.reference.output_name)},
         range=[lo, hi],
         row=1,
         col=1,
@@ -600,12 +607,13 @@ def compare_prediction_stability(
             or (
                 f"Prediction stability on {'/'.join(map(str, sorted(n_obs)))} held-out rows"
                 f"<br><sup>each faint point: one {first.scheme} replicate model's prediction; "
-                "bars: percentile interval</sup>"
+                f"bars: {'/'.join(sorted({_level_text(r) for r in results.values()}))} "
+                "percentile interval</sup>"
             )
         },
         height=500,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
-        margin={"t": 120, "b": 100},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        margin={"t": 150, "b": 110},
         hovermode="closest",
     )
     return fig

@@ -1,0 +1,339 @@
+"""Command line: ``interpkit demo`` and ``interpkit explain``.
+
+Both write one self-contained HTML report (see :func:`interpkit.report.linear_report`)
+and print its path as the last line of stdout. Bad input ends with one line
+``interpkit: error: <message>`` on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+PROG = "interpkit"
+MIN_TRAIN_ROWS = 20
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit status 2."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _n_boot(text: str) -> int:
+    value = _positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"needs at least 2 replicates, got {value}")
+    return value
+
+
+def _alpha(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 (ridge) and 1 (lasso), got {value}")
+    return value
+
+
+def _add_common(sub: argparse.ArgumentParser, default_out: str) -> None:
+    sub.add_argument(
+        "--out",
+        default=default_out,
+        metavar="PATH",
+        help=f"HTML report to write (default: {default_out} in the current directory)",
+    )
+    sub.add_argument(
+        "--n-boot",
+        type=_n_boot,
+        default=100,
+        metavar="N",
+        help="bootstrap replicates per method (default: 100)",
+    )
+    sub.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parallel workers for the bootstrap (default: 1; -1 = all cores)",
+    )
+    sub.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="seed for the hold-out split, CV folds and bootstrap (default: 0)",
+    )
+    sub.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bars (they are shown by default on a terminal)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``interpkit`` argument parser."""
+    from interpkit import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Explain penalised linear models (lasso, ridge, elastic net) and how stable "
+            "the explanation is under bootstrap resampling, as one offline HTML report."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subs.required = True
+
+    demo = subs.add_parser(
+        "demo",
+        help="lasso vs ridge on the prostate cancer data",
+        description=(
+            "Lasso vs ridge on the prostate cancer data (Stamey et al. 1989): 20 rows held "
+            "out, λ by 10-fold CV, bootstrap stability of coefficients and predictions."
+        ),
+    )
+    _add_common(demo, "interpkit-demo.html")
+
+    explain = subs.add_parser(
+        "explain",
+        help="the same report for your own CSV file",
+        description=(
+            "The demo's report for your own CSV: every column except --target (and "
+            "--drop) is a numeric feature; the target is numeric (regression)."
+        ),
+    )
+    explain.add_argument("--data", required=True, metavar="FILE.csv", help="CSV file with a header")
+    explain.add_argument("--target", required=True, metavar="COL", help="column to predict")
+    explain.add_argument(
+        "--method",
+        action="append",
+        choices=("lasso", "ridge", "enet"),
+        help="method; repeat to compare several (default: lasso and ridge)",
+    )
+    explain.add_argument(
+        "--alpha",
+        type=_alpha,
+        default=None,
+        metavar="A",
+        help="elastic-net mixing for --method enet, 0 = ridge .. 1 = lasso (default: 0.5)",
+    )
+    explain.add_argument(
+        "--holdout",
+        type=_nonnegative_int,
+        default=None,
+        metavar="N",
+        help="rows held out to check predictions (default: 20%% of the rows; 0 for none)",
+    )
+    explain.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="a column to leave out (repeatable), e.g. an ID column",
+    )
+    _add_common(explain, "interpkit-report.html")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``sys.argv[1:]`` by default.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, usage errors (already printed)
+        return int(stop.code or 0)
+    try:
+        if args.command == "demo":
+            path = _demo(args)
+        else:
+            path = _explain(args)
+    except UsageError as err:
+        return _fail(str(err))
+    except (ValueError, TypeError) as err:
+        return _fail(str(err))
+    except OSError as err:  # unreadable input, unwritable --out
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        return _fail(f"cannot access{where}: {err.strerror or err}")
+    print(path)
+    return 0
+
+
+def _fail(message: str) -> int:
+    message = " ".join(str(message).split()) or "failed"
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _progress(args: argparse.Namespace) -> bool | None:
+    return False if args.no_progress else None  # None: on when stderr is a terminal
+
+
+def _check_out(out: str) -> Path:
+    path = Path(out)
+    if path.is_dir():
+        raise UsageError(f"--out {out} is a directory; give a file name such as report.html")
+    if not path.parent.exists():
+        raise UsageError(f"--out {out}: directory {path.parent} does not exist")
+    return path
+
+
+def _demo(args: argparse.Namespace) -> Path:
+    from interpkit.datasets import load_prostate
+    from interpkit.report import linear_report
+
+    out = _check_out(args.out)
+    X, y = load_prostate(return_X_y=True)
+    report = linear_report(
+        X,
+        y,
+        methods=("lasso", "ridge"),
+        holdout=20,
+        n_boot=args.n_boot,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=_progress(args),
+        title="interpkit demo: lasso vs ridge on the prostate cancer data",
+        intro=(
+            "The prostate cancer data (Stamey et al. 1989, as in The Elements of Statistical "
+            "Learning): log prostate-specific antigen (lpsa) and eight clinical measures of "
+            "97 men. We ask which measures predict lpsa, and how far to trust the answer. "
+            f"20 men are held out at random (seed {args.seed}) to check predictions; lasso "
+            "and ridge regression are fit on the other 77 with the penalty λ chosen by "
+            "10-fold cross-validation. The whole fit, choosing λ included, is then repeated "
+            f"on {args.n_boot} bootstrap resamples to see which conclusions survive."
+        ),
+    )
+    return report.write(out)
+
+
+def _explain(args: argparse.Namespace) -> Path:
+    from interpkit.report import linear_report
+
+    methods = args.method or ["lasso", "ridge"]
+    if args.alpha is not None and "enet" not in methods:
+        raise UsageError("--alpha only applies to --method enet")
+    out = _check_out(args.out)
+    X, y = load_csv(args.data, args.target, drop=args.drop)
+    n = len(X)
+    holdout = args.holdout
+    if holdout is None:
+        holdout = max(0, min(round(0.2 * n), n - MIN_TRAIN_ROWS))
+    if n - holdout < MIN_TRAIN_ROWS:
+        raise UsageError(
+            f"too few rows: {args.data} has {n} rows; after holding out {holdout} there are "
+            f"{n - holdout}, and fitting with 10-fold CV needs at least {MIN_TRAIN_ROWS}"
+        )
+    report = linear_report(
+        X,
+        y,
+        methods=methods,
+        alpha=0.5 if args.alpha is None else args.alpha,
+        holdout=holdout,
+        n_boot=args.n_boot,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        progress=_progress(args),
+        title=f"{Path(args.data).name}: what drives {args.target}, and how stable is it?",
+    )
+    return report.write(out)
+
+
+def load_csv(path: str, target: str, *, drop: Sequence[str] = ()) -> tuple:
+    """Read a CSV into numeric features and target, or raise UsageError in the user's terms.
+
+    Returns
+    -------
+    (X, y) : DataFrame, Series
+    """
+    import pandas as pd
+
+    file = Path(path)
+    if not file.exists():
+        raise UsageError(f"data file not found: {path}")
+    if file.is_dir():
+        raise UsageError(f"--data {path} is a directory, not a CSV file")
+    try:
+        frame = pd.read_csv(file)
+    except pd.errors.EmptyDataError:
+        raise UsageError(f"{path} is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise UsageError(f"cannot parse {path} as CSV: {first}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    columns = list(frame.columns)
+    if target not in columns:
+        shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
+        raise UsageError(f"target column {target!r} not found in {path}; columns are: {shown}")
+    missing = [c for c in drop if c not in columns]
+    if missing:
+        raise UsageError(f"--drop: no column {missing[0]!r} in {path}")
+    if target in drop:
+        raise UsageError(f"--drop {target!r} is the target column")
+    frame = frame.drop(columns=list(drop))
+    if frame.shape[1] < 2:
+        raise UsageError(f"{path} has no feature columns besides the target {target!r}")
+    # bool columns (True/False) are 0/1 features
+    for col in frame.columns:
+        if pd.api.types.is_bool_dtype(frame[col]):
+            frame[col] = frame[col].astype("float64")
+    if not pd.api.types.is_numeric_dtype(frame[target]):
+        raise UsageError(
+            f"target column {target!r} is not numeric (e.g. {frame[target].dropna().iloc[0]!r});"
+            " interpkit explain does regression on a numeric target"
+            if frame[target].notna().any()
+            else f"target column {target!r} is empty"
+        )
+    text_cols = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text_cols:
+        names = ", ".join(repr(c) for c in text_cols[:8]) + (", ..." if len(text_cols) > 8 else "")
+        raise UsageError(
+            f"non-numeric column{'s' if len(text_cols) > 1 else ''} {names} in {path}: encode "
+            "them as numbers first (e.g. one-hot / dummy columns) or leave them out with --drop"
+        )
+    nan_cols = [c for c in frame.columns if frame[c].isna().any()]
+    if nan_cols:
+        n_rows = int(frame[nan_cols].isna().any(axis=1).sum())
+        names = ", ".join(repr(c) for c in nan_cols[:8]) + (", ..." if len(nan_cols) > 8 else "")
+        raise UsageError(
+            f"missing values (NaN) in {n_rows} row{'s' if n_rows != 1 else ''} of column"
+            f"{'s' if len(nan_cols) > 1 else ''} {names} in {path}: drop or impute them first"
+        )
+    if len(frame) < MIN_TRAIN_ROWS:
+        raise UsageError(
+            f"too few rows: {path} has {len(frame)}, need at least {MIN_TRAIN_ROWS} "
+            "for 10-fold cross-validation"
+        )
+    y = frame[target].astype("float64")
+    X = frame.drop(columns=[target]).astype("float64")
+    return X, y

@@ -1,0 +1,246 @@
+"""The ``interpkit`` command line: reports are written, bad input gives one clean line."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interpkit.cli import main
+from interpkit.datasets import load_prostate
+
+pytest.importorskip("glmnet")
+
+
+@pytest.fixture(scope="module")
+def prostate_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "prostate.csv"
+    load_prostate().drop(columns="train").to_csv(path, index=False)
+    return path
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_writes_the_report_and_prints_its_path(tmp_path, capsys):
+    out_path = tmp_path / "demo.html"
+    code, out, err = run(capsys, "demo", "--n-boot", 5, "--out", out_path, "--no-progress")
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == str(out_path)
+    page = out_path.read_text(encoding="utf-8")
+    for text in ("Lasso", "Ridge", "λ_1se", "selection frequency", "held-out RMSE", "lcavol"):
+        assert text.lower() in page.lower(), text
+    # per method: CV curve, path, coefficients, stability; then two comparisons and two waterfalls
+    assert page.count("Plotly.newPlot(") == 2 * 4 + 2 + 2
+    assert err == ""  # --no-progress: nothing on stderr
+
+
+def test_demo_default_out_is_in_the_cwd(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "demo", "--n-boot", 2, "--no-progress", "--seed", 3)
+    assert code == 0
+    assert Path(out.strip().splitlines()[-1]) == Path("interpkit-demo.html")
+    assert (tmp_path / "interpkit-demo.html").is_file()
+
+
+def test_explain_on_a_csv(tmp_path, capsys, prostate_csv):
+    out_path = tmp_path / "mine.html"
+    code, out, err = run(
+        capsys,
+        "explain",
+        "--data",
+        prostate_csv,
+        "--target",
+        "lpsa",
+        "--method",
+        "enet",
+        "--alpha",
+        "0.5",
+        "--n-boot",
+        3,
+        "--holdout",
+        10,
+        "--out",
+        out_path,
+        "--no-progress",
+    )
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == str(out_path)
+    page = out_path.read_text(encoding="utf-8")
+    assert "Elastic net (α = 0.5)" in page and "10 held-out rows" in page
+    assert "Ridge" not in page
+
+
+def test_explain_without_holdout(tmp_path, capsys, prostate_csv):
+    out_path = tmp_path / "noholdout.html"
+    code, _, err = run(
+        capsys, "explain", "--data", prostate_csv, "--target", "lpsa", "--method", "lasso",
+        "--holdout", 0, "--n-boot", 2, "--out", out_path, "--no-progress",
+    )  # fmt: skip
+    assert code == 0, err
+    page = out_path.read_text(encoding="utf-8")
+    assert "coefficient path" in page
+    assert "Prediction stability" not in page and "held-out" not in page
+    assert "Ridge" not in page
+
+
+def write(tmp_path, name, frame):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def bad_inputs(tmp_path):
+    """(argv after 'explain', words the one-line message must contain)."""
+    X, y = load_prostate(return_X_y=True)
+    good = X.assign(lpsa=y)
+    text = good.assign(sex=np.where(np.arange(len(good)) % 2, "m", "f"), city="x")
+    nans = good.copy()
+    nans.loc[[3, 7], "age"] = np.nan
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text('a,b\n1,2\n3,"4\n')
+    good_path = write(tmp_path, "good.csv", good)
+    return {
+        "missing file": (["--data", tmp_path / "nope.csv", "--target", "lpsa"], ["not found"]),
+        "missing target": (["--data", good_path, "--target", "psa"], ["'psa'", "lcavol"]),
+        "non-numeric": (
+            ["--data", write(tmp_path, "text.csv", text), "--target", "lpsa"],
+            ["non-numeric", "'sex'", "'city'", "encode"],
+        ),
+        "text target": (
+            ["--data", write(tmp_path, "t.csv", good.assign(lpsa="a")), "--target", "lpsa"],
+            ["'lpsa'", "not numeric"],
+        ),
+        "nan": (
+            ["--data", write(tmp_path, "nan.csv", nans), "--target", "lpsa"],
+            ["missing values", "'age'", "2 rows"],
+        ),
+        "too few rows": (
+            ["--data", write(tmp_path, "few.csv", good.head(12)), "--target", "lpsa"],
+            ["too few rows", "12"],
+        ),
+        "few after holdout": (
+            ["--data", good_path, "--target", "lpsa", "--holdout", "90"],
+            ["too few rows", "90"],
+        ),
+        "empty file": (["--data", empty, "--target", "lpsa"], ["empty"]),
+        "unparsable": (["--data", ragged, "--target", "a"], ["cannot parse"]),
+        "constant column": (
+            ["--data", write(tmp_path, "c.csv", good.assign(k=1.0)), "--target", "lpsa"],
+            ["constant", "'k'"],
+        ),
+        "alpha without enet": (
+            ["--data", good_path, "--target", "lpsa", "--alpha", "0.3"],
+            ["--alpha", "enet"],
+        ),
+        "out dir missing": (
+            ["--data", good_path, "--target", "lpsa", "--out", tmp_path / "no" / "r.html"],
+            ["does not exist"],
+        ),
+        "drop unknown": (["--data", good_path, "--target", "lpsa", "--drop", "zz"], ["'zz'"]),
+    }
+
+
+CASES = [
+    "missing file",
+    "missing target",
+    "non-numeric",
+    "text target",
+    "nan",
+    "too few rows",
+    "few after holdout",
+    "empty file",
+    "unparsable",
+    "constant column",
+    "alpha without enet",
+    "out dir missing",
+    "drop unknown",
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_one_line_and_exit_2(case, tmp_path, capsys):
+    argv, words = bad_inputs(tmp_path)[case]
+    code, out, err = run(capsys, "explain", *argv, "--n-boot", 2, "--no-progress")
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("interpkit: error: ")
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    assert "Traceback" not in err
+
+
+def test_drop_makes_a_text_column_usable(tmp_path, capsys):
+    X, y = load_prostate(return_X_y=True)
+    path = write(tmp_path, "id.csv", X.assign(lpsa=y, id=[f"p{i}" for i in range(len(X))]))
+    out_path = tmp_path / "r.html"
+    code, _, err = run(
+        capsys, "explain", "--data", path, "--target", "lpsa", "--drop", "id", "--method",
+        "ridge", "--n-boot", 2, "--out", out_path, "--no-progress",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out_path.is_file()
+
+
+def test_usage_errors_and_help(capsys):
+    code, _, err = run(capsys, "explain", "--data", "x.csv", "--target", "y", "--method", "svm")
+    assert code == 2 and "invalid choice" in err
+    code, _, err = run(capsys, "demo", "--n-boot", "1")
+    assert code == 2 and "at least 2" in err
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "demo" in out and "explain" in out
+    code, _, _ = run(capsys)
+    assert code == 2
+
+
+def test_real_csv_with_a_text_column(capsys):
+    """The shipped prostate file has a T/F ``train`` column: named, with a way out."""
+    from importlib import resources
+
+    csv = resources.files("interpkit.datasets").joinpath("data", "prostate.csv")
+    code, _, err = run(capsys, "explain", "--data", csv, "--target", "lpsa")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "'train'" in err and "--drop" in err
+
+
+def test_directory_as_data(capsys, tmp_path):
+    code, _, err = run(capsys, "explain", "--data", tmp_path, "--target", "lpsa")
+    assert code == 2 and "directory" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_console_script_demo(tmp_path):
+    exe = shutil.which("interpkit", path=str(Path(sys.executable).parent))
+    assert exe, "the interpkit console script is not installed"
+    out_path = tmp_path / "demo.html"
+    proc = subprocess.run(
+        [exe, "demo", "--n-boot", "3", "--out", str(out_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == str(out_path)
+    assert out_path.stat().st_size > 1_000_000  # plotly.js is inside
+    assert "Traceback" not in proc.stderr
+
+
+def test_python_dash_m(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "interpkit", "explain", "--data", str(tmp_path / "x.csv"),
+         "--target", "y"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"interpkit: error: data file not found: {tmp_path / 'x.csv'}"
