@@ -183,8 +183,12 @@ class Explainer(BaseEstimator):
     def _predict(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _params_for_rows(self, rows: np.ndarray) -> dict[str, Any]:
-        """Parameter changes a replicate on ``X[rows]`` needs (e.g. fold labels)."""
+    def _params_for_rows(self, rows: np.ndarray, seed: int) -> dict[str, Any]:
+        """Parameter changes a replicate fit on ``X[rows]`` needs (e.g. fold labels).
+
+        ``rows`` index the original data and may repeat (bootstrap); ``seed``
+        is the replicate's seed.
+        """
         return {}
 
     def _replicate_info(self) -> dict[str, float]:

@@ -275,7 +275,7 @@ def _one_replicate(
     else:
         rows = np.sort(rng.choice(n, size=m, replace=False))
     est = clone(explainer)
-    changes = explainer._params_for_rows(rows)
+    changes = explainer._params_for_rows(rows, seed)
     if "random_state" in est.get_params():
         # a fresh seed per replicate, e.g. for the CV folds
         changes["random_state"] = seed

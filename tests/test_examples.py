@@ -1,0 +1,118 @@
+"""Run the scripts in examples/ (and a tiny benchmark) and check the numbers they report."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+pytest.importorskip("glmnet")
+pytest.importorskip("plotly")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(relpath: str) -> ModuleType:
+    path = ROOT / relpath
+    name = f"_interpkit_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling look modules up here
+    spec.loader.exec_module(module)
+    return module
+
+
+def _html_files(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob("*.html") if p.stat().st_size > 0}
+
+
+def test_cv_by_hand_matches_interpkit(tmp_path, capsys):
+    ex = _load("examples/cv_lambda_by_hand.py")
+    out = ex.main(["--out", str(tmp_path), "--n-lambda", "30"])
+
+    # same folds, same grid: interpkit's CV is the by-hand CV
+    assert out["max_diff_mean"] < 1e-8
+    assert out["max_diff_se"] < 1e-8
+    lasso = out["interpkit"]
+    np.testing.assert_allclose(lasso.cv_mean_, out["cv_mean"], rtol=0, atol=1e-8)
+    assert lasso.lambda_min_ == pytest.approx(out["lambda_min"], rel=1e-12)
+    assert lasso.lambda_1se_ == pytest.approx(out["lambda_1se"], rel=1e-12)
+    # the 1-SE rule gives a larger lambda and no more features
+    assert out["lambda_1se"] >= out["lambda_min"]
+    assert out["n_nonzero"]["lambda_1se"] <= out["n_nonzero"]["lambda_min"]
+    # the wrong design: training error falls all the way, so the smallest lambda wins
+    lambdas = out["lambdas"]
+    assert out["lambda_wrong"] == lambdas[-1] < out["lambda_min"]
+    assert np.all(np.diff(out["wrong_mean"]) <= 1e-12)
+    assert out["wrong_mean"].min() < out["cv_mean"].min()  # optimistic
+    assert _html_files(tmp_path) == {"cv_by_hand.html"}
+    assert "max |difference| over the grid" in capsys.readouterr().out
+
+
+def _check_ozone(out: dict, tmp_path: Path) -> None:
+    assert 0 < out["lambda_min"] < out["lambda_1se"]
+    assert 0 < out["n_nonzero_1se"] <= out["n_nonzero_min"] <= 45
+    table = out["non_monotone_table"]
+    assert out["non_monotone"] == table.index[0]
+    assert (table["drop"] > 0).all()
+    assert (table["at_smallest_lambda"].abs() < table["peak"].abs()).all()
+    # walking down the path, the fit gets closer to OLS
+    gaps = [out["ols_distance"][k][1] for k in ("lambda_1se", "lambda_min", "path_end")]
+    assert gaps == sorted(gaps, reverse=True)
+    assert out["ols_distance"]["near_ols"][1] < gaps[-1]
+    assert _html_files(tmp_path) == {"ozone_cv_curve.html", "ozone_lasso_path.html"}
+
+
+def test_ozone_lasso_paths(tmp_path, capsys):
+    ex = _load("examples/ozone_lasso_paths.py")
+    out = ex.main(["--out", str(tmp_path), "--ols-tol", "1e-10"])
+    _check_ozone(out, tmp_path)
+    rel, gap = out["ols_distance"]["near_ols"]
+    assert gap < 0.01  # fitted values within 1% of sd(log O3) of the OLS fit
+    assert rel < 0.25  # coefficients lag behind on this ill-conditioned design
+    printed = capsys.readouterr().out
+    assert f"non-monotone path: {out['non_monotone']}" in printed
+
+
+@pytest.mark.slow
+def test_ozone_lasso_paths_reaches_ols(tmp_path):
+    ex = _load("examples/ozone_lasso_paths.py")
+    out = ex.main(["--out", str(tmp_path)])  # default tol 1e-12
+    _check_ozone(out, tmp_path)
+    rel, gap = out["ols_distance"]["near_ols"]
+    assert rel < 0.02  # standardised coefficients within 2% of OLS
+    assert gap < 1e-3
+
+
+def test_prostate_prediction_stability(tmp_path, capsys):
+    ex = _load("examples/prostate_prediction_stability.py")
+    out = ex.main(["--out", str(tmp_path), "--n-boot", "5"])
+    table = out["table"]
+    assert list(table.index) == ["lasso", "ridge"]
+    assert table.loc["ridge", "nonzero (median)"] == 8
+    assert table.loc["lasso", "nonzero (median)"] < 8  # the lasso is sparser
+    assert (table["mean prediction SD"] > 0).all()
+    assert (table["max prediction SD"] >= table["mean prediction SD"]).all()
+    assert (table["RMSE (fit on all 77)"] < 1.2).all()  # sd(lpsa) is about 1.15
+    for result in out["results"].values():
+        assert result.predictions.shape == (5, 20)
+        assert result.n_replicates == 5
+    freq = out["selection_frequency"]
+    assert len(freq) == 8 and freq.between(0, 1).all()
+    assert freq.iloc[0] == 1.0  # something is always kept (lcavol)
+    assert len(_html_files(tmp_path)) == 4
+    assert "selection frequency" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_benchmark_smoke(capsys):
+    bench = _load("benchmarks/bench_lasso_stability.py")
+    ratios = bench.main(["--n-boot", "3", "--repeat", "1", "--datasets", "prostate"])
+    assert set(ratios) == {"prostate"}
+    assert all(np.isfinite(v) and v > 0 for v in ratios["prostate"].values())
+    printed = capsys.readouterr().out
+    assert "interpkit / bare path fits" in printed
