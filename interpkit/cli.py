@@ -22,21 +22,22 @@ class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
 def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = _whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
@@ -178,9 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = _demo(args)
         else:
             path = _explain(args)
-    except UsageError as err:
-        return _fail(str(err))
-    except (ValueError, TypeError) as err:
+    except (UsageError, ValueError, TypeError) as err:
         return _fail(str(err))
     except OSError as err:  # unreadable input, unwritable --out
         where = f" {err.filename}" if getattr(err, "filename", None) else ""

@@ -29,12 +29,8 @@ from __future__ import annotations
 from interpkit.plots._common import TEMPLATE
 from interpkit.plots.importance import contributions, importance
 from interpkit.plots.linear import cv_curve, path
-from interpkit.plots.stability import (
-    compare_prediction_stability,
-    compare_stability,
-    prediction_stability,
-    stability,
-)
+from interpkit.plots.prediction import compare_prediction_stability, prediction_stability
+from interpkit.plots.stability import compare_stability, stability
 
 __all__ = [
     "TEMPLATE",

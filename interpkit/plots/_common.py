@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
 
 from interpkit.explanation import Explanation
+
+if TYPE_CHECKING:
+    from interpkit.stability import StabilityResult
 
 # Tableau-10: distinct, colour-blind-tolerant, readable on white
 PALETTE = [
@@ -31,6 +35,18 @@ LAMBDA_1SE_COLOR = "#C2185B"
 
 FONT = "Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif"
 
+# x and y axes alike: light grid, grey axis lines with outside ticks
+_AXIS = {
+    "showgrid": True,
+    "gridcolor": "#EBEBEB",
+    "zeroline": False,
+    "linecolor": "#888",
+    "showline": True,
+    "ticks": "outside",
+    "tickcolor": "#888",
+    "title": {"standoff": 10},
+}
+
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT, "size": 13, "color": "#222"},
@@ -41,27 +57,8 @@ TEMPLATE = go.layout.Template(
         margin={"l": 80, "r": 30, "t": 80, "b": 60},
         hoverlabel={"font": {"family": FONT}},
         legend={"bgcolor": "rgba(255,255,255,0.8)"},
-        xaxis={
-            "showgrid": True,
-            "gridcolor": "#EBEBEB",
-            "zeroline": False,
-            "linecolor": "#888",
-            "showline": True,
-            "ticks": "outside",
-            "tickcolor": "#888",
-            "title": {"standoff": 10},
-        },
-        yaxis={
-            "showgrid": True,
-            "gridcolor": "#EBEBEB",
-            "zeroline": False,
-            "linecolor": "#888",
-            "showline": True,
-            "ticks": "outside",
-            "tickcolor": "#888",
-            "title": {"standoff": 10},
-            "automargin": True,
-        },
+        xaxis=_AXIS,
+        yaxis={**_AXIS, "automargin": True},
     )
 )
 
@@ -113,6 +110,43 @@ def check_stability(result: Any, func: str, dims: tuple[str, ...] | None = None)
         raise ValueError(
             f"{func}() needs replicates with dims {dims}, got dims {result.replicates.dims}"
         )
+
+
+def check_results(results: Any, func: str) -> None:
+    """Raise unless ``results`` is a non-empty mapping (of name -> StabilityResult)."""
+    if not isinstance(results, Mapping) or not results:
+        raise TypeError(f"{func}() takes a non-empty dict of name -> StabilityResult")
+
+
+def level_text(result: StabilityResult) -> str:
+    """The interval level as a percentage, e.g. ``"95%"``."""
+    return f"{round(100 * result.level):g}%"
+
+
+def scheme_text(result: StabilityResult) -> str:
+    """E.g. ``"100 bootstrap replicates"``."""
+    return f"{result.n_replicates} {result.scheme} replicates"
+
+
+def interval_error(
+    mean: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    *,
+    color: str,
+    thickness: float,
+    width: float,
+) -> dict[str, Any]:
+    """``error_x``/``error_y`` for an asymmetric interval ``[lower, upper]`` around ``mean``."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": upper - mean,
+        "arrayminus": mean - lower,
+        "color": color,
+        "thickness": thickness,
+        "width": width,
+    }
 
 
 def method_label(expl: Explanation) -> str:
