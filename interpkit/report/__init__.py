@@ -1,0 +1,23 @@
+"""Self-contained offline HTML reports, and the lasso/ridge analysis report.
+
+:class:`Report` (in :mod:`interpkit.report.html`) collects headings, text,
+tables and plotly figures and writes ONE HTML file that works without a
+network: plotly.js is embedded once in the page head, figures reference it,
+and nothing is loaded from a URL.
+
+:func:`linear_report` (in :mod:`interpkit.report.linear`) runs the analysis
+behind ``interpkit demo`` and ``interpkit explain`` (lasso / ridge / elastic
+net with CV-tuned λ, bootstrap stability of coefficients and of held-out
+predictions) and composes its report.
+
+>>> from interpkit.report import Report
+>>> rep = Report("My analysis").add_text("Hello & welcome.")
+>>> path = rep.write("analysis.html")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from interpkit.report.html import Report
+from interpkit.report.linear import linear_report
+
+__all__ = ["Report", "linear_report"]

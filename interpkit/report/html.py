@@ -1,0 +1,262 @@
+"""Self-contained offline HTML reports.
+
+:class:`Report` collects headings, text, tables and plotly figures and writes
+ONE HTML file that works without a network: plotly.js is embedded once in the
+page head, figures reference it, and nothing is loaded from a URL.
+
+>>> from interpkit.report import Report
+>>> rep = Report("My analysis").add_text("Hello & welcome.")
+>>> path = rep.write("analysis.html")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # plotly is imported only when a figure is added
+    import plotly.graph_objects as go
+
+__all__ = ["Report"]
+
+_CSS = """
+:root { --fg: #222; --muted: #666; --line: #e3e3e3; --accent: #4E79A7; --bg-soft: #f7f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--fg); background: #fff;
+  font: 15px/1.55 Inter, "Helvetica Neue", Helvetica, Arial, sans-serif; }
+main { max-width: 1040px; margin: 0 auto; padding: 32px 28px 16px; }
+h1 { font-size: 28px; line-height: 1.25; margin: 0 0 6px; }
+h2 { font-size: 21px; margin: 40px 0 10px; padding-top: 14px; border-top: 1px solid var(--line); }
+h3 { font-size: 17px; margin: 26px 0 8px; }
+p { margin: 8px 0; max-width: 80ch; }
+ul { margin: 8px 0; padding-left: 22px; max-width: 80ch; }
+li { margin: 4px 0; }
+.subtitle { color: var(--muted); margin: 0 0 18px; }
+nav.toc { background: var(--bg-soft); border: 1px solid var(--line); border-radius: 6px;
+  padding: 10px 18px; margin: 18px 0; font-size: 14px; }
+nav.toc ol { margin: 4px 0; padding-left: 20px; }
+nav.toc a { color: var(--accent); text-decoration: none; }
+figure { margin: 18px 0 26px; }
+figure.plot { border: 1px solid var(--line); border-radius: 6px; padding: 6px; }
+figcaption { color: var(--muted); font-size: 13.5px; margin: 6px 4px 0; max-width: 90ch; }
+.table-wrap { overflow-x: auto; }
+table.data { border-collapse: collapse; font-size: 13.5px; margin: 4px 0;
+  font-variant-numeric: tabular-nums; }
+table.data th, table.data td { padding: 5px 12px; border-bottom: 1px solid var(--line); }
+table.data thead th { border-bottom: 2px solid #bbb; text-align: left; background: var(--bg-soft); }
+table.data td.num, table.data th.num { text-align: right; }
+table.data tbody th { text-align: left; font-weight: 600; }
+table.data tbody tr:hover { background: #fafbfd; }
+footer { max-width: 1040px; margin: 40px auto 0; padding: 14px 28px 30px; color: var(--muted);
+  font-size: 13px; border-top: 1px solid var(--line); }
+code { background: var(--bg-soft); padding: 1px 4px; border-radius: 3px; font-size: 90%; }
+"""
+
+
+class Report:
+    """An offline HTML report: headings, text, tables and plotly figures.
+
+    Every ``add_*`` method returns the report, so calls can be chained.
+
+    Parameters
+    ----------
+    title : str
+        Page title and top heading.
+    subtitle : str, optional
+        A line under the title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rep = Report("Demo").add_heading("Numbers").add_table(pd.DataFrame({"a": [1.23456]}))
+    >>> "1.235" in rep.to_html()
+    True
+    """
+
+    def __init__(self, title: str, *, subtitle: str | None = None) -> None:
+        self.title = str(title)
+        self.subtitle = subtitle
+        self._blocks: list[str] = []
+        self._headings: list[tuple[int, str, str]] = []  # (level, text, id)
+        self._n_figures = 0
+
+    # -- content ----------------------------------------------------------------
+    def add_heading(self, text: str, level: int = 2) -> Report:
+        """A section heading (``level`` 2 or 3; level-2 headings go in the contents)."""
+        if level not in (2, 3):
+            raise ValueError(f"heading level must be 2 or 3, got {level}")
+        anchor = self._anchor(text)
+        self._headings.append((level, str(text), anchor))
+        self._blocks.append(f'<h{level} id="{anchor}">{html.escape(str(text))}</h{level}>')
+        return self
+
+    def add_text(self, text: str) -> Report:
+        """Paragraphs of plain text (separated by blank lines); HTML is escaped."""
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
+        for para in paragraphs:
+            self._blocks.append(f"<p>{html.escape(' '.join(para.split()))}</p>")
+        return self
+
+    def add_list(self, items: Sequence[str]) -> Report:
+        """A bulleted list of plain-text items; HTML is escaped."""
+        lis = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+        self._blocks.append(f"<ul>{lis}</ul>")
+        return self
+
+    def add_figure(self, fig: go.Figure, caption: str | None = None) -> Report:
+        """A plotly figure, rendered by the plotly.js embedded in the page.
+
+        Parameters
+        ----------
+        fig : plotly.graph_objects.Figure
+        caption : str, optional
+            Plain text under the figure.
+        """
+        import plotly.graph_objects as go
+
+        if not isinstance(fig, go.Figure):
+            raise TypeError(f"add_figure() takes a plotly Figure, got {type(fig).__name__}")
+        self._n_figures += 1
+        height = fig.layout.height or 450
+        body = fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            div_id=f"ik-figure-{self._n_figures}",
+            default_width="100%",
+            default_height=f"{int(height)}px",
+            config={"displaylogo": False, "responsive": True},
+        )
+        self._blocks.append(f'<figure class="plot">{body}{_caption(caption)}</figure>')
+        return self
+
+    def add_table(
+        self,
+        table: pd.DataFrame,
+        caption: str | None = None,
+        *,
+        digits: int = 4,
+        index: bool | None = None,
+    ) -> Report:
+        """A table with numbers rounded to ``digits`` significant digits.
+
+        Parameters
+        ----------
+        table : pandas.DataFrame
+        caption : str, optional
+            Plain text under the table.
+        digits : int, default 4
+            Significant digits of floats.
+        index : bool, optional
+            Show the index; by default only when it is named or not a plain
+            ``0..n-1`` range.
+        """
+        if isinstance(table, pd.Series):
+            table = table.to_frame()
+        if not isinstance(table, pd.DataFrame):
+            raise TypeError(f"add_table() takes a pandas DataFrame, got {type(table).__name__}")
+        if index is None:
+            index = table.index.name is not None or not (
+                isinstance(table.index, pd.RangeIndex)
+                and table.index.start == 0
+                and table.index.step == 1
+            )
+        numeric = [pd.api.types.is_numeric_dtype(dt) for dt in table.dtypes]
+        head = []
+        if index:
+            head.append(f"<th>{html.escape(str(table.index.name or ''))}</th>")
+        head += [
+            f'<th class="{"num" if num else ""}">{html.escape(str(col))}</th>'
+            for col, num in zip(table.columns, numeric, strict=True)
+        ]
+        rows = []
+        for label, row in zip(table.index, table.itertuples(index=False), strict=True):
+            cells = [f"<th>{html.escape(str(label))}</th>"] if index else []
+            for value, num in zip(row, numeric, strict=True):
+                cls = ' class="num"' if num else ""
+                cells.append(f"<td{cls}>{html.escape(_format_cell(value, digits))}</td>")
+            rows.append(f"<tr>{''.join(cells)}</tr>")
+        self._blocks.append(
+            '<figure class="table"><div class="table-wrap"><table class="data">'
+            f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody>"
+            f"</table></div>{_caption(caption)}</figure>"
+        )
+        return self
+
+    # -- output -------------------------------------------------------------------
+    def to_html(self) -> str:
+        """The whole page as one string."""
+        from interpkit import __version__
+
+        plotly_js = ""
+        plotly_note = ""
+        if self._n_figures:
+            import plotly
+            from plotly.offline import get_plotlyjs
+
+            plotly_js = f'<script type="text/javascript">{get_plotlyjs()}</script>'
+            plotly_note = f", plotly {plotly.__version__}"
+        toc = ""
+        level2 = [(text, anchor) for level, text, anchor in self._headings if level == 2]
+        if len(level2) >= 3:
+            items = "".join(
+                f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for text, anchor in level2
+            )
+            toc = f'<nav class="toc"><b>Contents</b><ol>{items}</ol></nav>'
+        subtitle = f'<p class="subtitle">{html.escape(self.subtitle)}</p>' if self.subtitle else ""
+        today = _dt.date.today().isoformat()
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta name="generator" content="interpkit {__version__}">\n'
+            f"<title>{html.escape(self.title)}</title>\n"
+            f"<style>{_CSS}</style>\n{plotly_js}\n</head>\n<body>\n<main>\n"
+            f"<h1>{html.escape(self.title)}</h1>\n{subtitle}\n{toc}\n"
+            + "\n".join(self._blocks)
+            + "\n</main>\n"
+            f"<footer>Generated by interpkit {html.escape(__version__)}{plotly_note} "
+            f"on {today}. This file is self-contained and works offline.</footer>\n"
+            "</body>\n</html>\n"
+        )
+
+    def write(self, path: str | Path) -> Path:
+        """Write the report to ``path`` (UTF-8) and return the path."""
+        path = Path(path)
+        path.write_text(self.to_html(), encoding="utf-8")
+        return path
+
+    def _anchor(self, text: str) -> str:
+        base = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "section"
+        taken = {a for _, _, a in self._headings}
+        anchor, i = base, 2
+        while anchor in taken:
+            anchor, i = f"{base}-{i}", i + 1
+        return anchor
+
+
+def _caption(caption: str | None) -> str:
+    return f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+
+
+def _format_cell(value: Any, digits: int) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        if not np.isfinite(value):
+            return "–" if np.isnan(value) else str(value)
+        if value == int(value) and abs(value) < 10**digits:
+            return str(int(value))
+        return f"{value:.{digits}g}"
+    return str(value)
