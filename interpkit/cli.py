@@ -184,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:  # unreadable input, unwritable --out
         where = f" {err.filename}" if getattr(err, "filename", None) else ""
         return _fail(f"cannot access{where}: {err.strerror or err}")
-    print(path)
+    print(path.resolve())  # absolute, so it can be opened from anywhere
     return 0
 
 

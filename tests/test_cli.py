@@ -44,7 +44,7 @@ def test_demo_default_out_is_in_the_cwd(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "demo", "--n-boot", 2, "--no-progress", "--seed", 3)
     assert code == 0
-    assert Path(out.strip().splitlines()[-1]) == Path("interpkit-demo.html")
+    assert Path(out.strip().splitlines()[-1]) == (tmp_path / "interpkit-demo.html").resolve()
     assert (tmp_path / "interpkit-demo.html").is_file()
 
 
