@@ -129,9 +129,12 @@ class Explainer(BaseEstimator):
         X, y : training data, as for :meth:`fit`.
         n_boot : int
             Number of replicates.
-        scheme : {"bootstrap", "subsample"}
+        scheme : {"bootstrap", "subsample", "permuted_labels"}
             Rows drawn with replacement (n of n), or without replacement
-            (``subsample_fraction`` of n).
+            (``subsample_fraction`` of n); or the null control
+            ``"permuted_labels"``: all rows with ``y`` shuffled in each
+            replicate, showing how large importances and selection
+            frequencies get when no feature matters.
         X_eval, y_eval : optional
             Held-out rows; every replicate predicts them (prediction
             stability). ``y_eval`` is only stored, for plots.

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StabilityResult", "run_stability"]
 
-SCHEMES = ("bootstrap", "subsample")
+SCHEMES = ("bootstrap", "subsample", "permuted_labels")
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,7 +51,7 @@ class StabilityResult:
         One row per replicate: its seed, number of distinct rows and what the
         explainer reports (e.g. the lambda chosen by CV).
     scheme : str
-        ``"bootstrap"`` or ``"subsample"``.
+        ``"bootstrap"``, ``"subsample"`` or ``"permuted_labels"`` (null control).
     level : float
         Coverage of the percentile intervals.
     """
@@ -192,7 +192,14 @@ def run_stability(
     if scheme == "subsample" and not 0 < subsample_fraction < 1:
         raise ValueError(f"subsample_fraction must be in (0, 1), got {subsample_fraction}")
 
-    reference_fit = clone(explainer).fit(X, y)  # validates X and y in the user's terms
+    rng = check_random_state(random_state)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=n_boot)
+    reference_fit = clone(explainer)
+    if reference_fit.get_params().get("random_state", 0) is None:
+        # an unseeded explainer (e.g. its CV folds) is seeded from random_state too,
+        # so the whole result is reproducible
+        reference_fit.set_params(random_state=int(rng.randint(np.iinfo(np.int32).max)))
+    reference_fit.fit(X, y)  # validates X and y in the user's terms
     names = feature_names_of(X, reference_fit.n_features_in_)
     X_arr = check_X(X)
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
@@ -207,8 +214,6 @@ def run_stability(
                 f"y_eval has {y_eval_arr.shape[0]} values but X_eval has {X_eval_arr.shape[0]} rows"
             )
 
-    rng = check_random_state(random_state)
-    seeds = rng.randint(np.iinfo(np.int32).max, size=n_boot)
     n = X_arr.shape[0]
     m = n if scheme == "bootstrap" else max(2, int(round(subsample_fraction * n)))
 
@@ -270,10 +275,14 @@ def _one_replicate(
 ) -> tuple[Explanation, np.ndarray | None, dict[str, Any]]:
     rng = np.random.RandomState(seed)
     n = X.shape[0]
+    targets = y
     if scheme == "bootstrap":
         rows = rng.randint(n, size=n)
-    else:
+    elif scheme == "subsample":
         rows = np.sort(rng.choice(n, size=m, replace=False))
+    else:  # null control: every row, the target shuffled, so no feature truly matters
+        rows = np.arange(n)
+        targets = y[rng.permutation(n)]
     est = clone(explainer)
     changes = explainer._params_for_rows(rows, seed)
     if "random_state" in est.get_params():
@@ -281,8 +290,8 @@ def _one_replicate(
         changes["random_state"] = seed
     est.set_params(**changes)
     try:
-        check_y(y[rows], len(rows), task=explainer._task())
-        est._fit_checked(X[rows], y[rows], names)
+        check_y(targets[rows], len(rows), task=explainer._task())
+        est._fit_checked(X[rows], targets[rows], names)
     except ValueError as err:
         raise ValueError(
             f"a {scheme} replicate (seed {seed}) could not be fit: {err}. "

@@ -191,3 +191,16 @@ def test_grouped_folds_keep_bootstrap_cv_honest():
     res = LassoExplainer(cv=5).stability(X, y, n_boot=20, random_state=0, progress=False)
     assert res.replicate_info["n_nonzero"].median() == 0
     assert res.summary()["selection_frequency"].mean() < 0.05
+
+
+def test_permuted_labels_scheme_is_a_null_control():
+    X, y = _data()
+    real = LassoExplainer(cv=5).stability(X, y, n_boot=10, random_state=0, progress=False)
+    null = LassoExplainer(cv=5).stability(
+        X, y, n_boot=10, scheme="permuted_labels", random_state=0, progress=False
+    )
+    assert (null.replicate_info["n_distinct_rows"] == len(X)).all()  # every row, once
+    assert real.summary().loc["f0", "selection_frequency"] == 1.0
+    assert null.summary().loc["f0", "selection_frequency"] <= 0.3
+    # the reference is still the fit on the real labels
+    assert null.reference.equals(real.reference)
