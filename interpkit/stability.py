@@ -160,6 +160,14 @@ class StabilityResult:
         )
         return frame
 
+    def _repr_html_(self) -> str:
+        head = (
+            f"<b>interpkit.StabilityResult</b> &mdash; <code>{self.replicates.method}</code>, "
+            f"{self.n_replicates} {self.scheme} replicates, "
+            f"{self.level:.0%} percentile intervals"
+        )
+        return f"<div>{head}</div>{self.summary().to_html(float_format=lambda v: f'{v:.4g}')}"
+
     def __repr__(self) -> str:
         return (
             f"<interpkit.StabilityResult {self.replicates.method!r}: {self.n_replicates} "

@@ -204,3 +204,9 @@ def test_permuted_labels_scheme_is_a_null_control():
     assert null.summary().loc["f0", "selection_frequency"] <= 0.3
     # the reference is still the fit on the real labels
     assert null.reference.equals(real.reference)
+
+
+def test_displays_in_jupyter(result):
+    html = result._repr_html_()
+    assert "30 bootstrap replicates" in html and "selection_frequency" in html
+    assert html.count("<tr") == 2 + 6  # two header rows, then one row per feature
