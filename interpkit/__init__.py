@@ -29,12 +29,14 @@ _LAZY = {
     "ElasticNetExplainer": "interpkit.adapters.glmnet",
     "LassoExplainer": "interpkit.adapters.glmnet",
     "RidgeExplainer": "interpkit.adapters.glmnet",
+    "ImportanceExplainer": "interpkit.adapters.sklearn_importance",
 }
 
 __all__ = [
     "ElasticNetExplainer",
     "Explainer",
     "Explanation",
+    "ImportanceExplainer",
     "LassoExplainer",
     "RidgeExplainer",
     "StabilityResult",
@@ -45,6 +47,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
+    from interpkit.adapters.sklearn_importance import ImportanceExplainer
     from interpkit.explainer import Explainer
     from interpkit.explanation import Explanation, load, stack
     from interpkit.stability import StabilityResult

@@ -99,7 +99,9 @@ def check_y(y: Any, n_samples: int, *, task: str = "regression") -> np.ndarray:
     """Return the target as a 1-D array checked against ``n_samples`` rows.
 
     ``task="regression"`` needs finite numbers; ``task="binary"`` needs
-    exactly two classes.
+    exactly two classes; ``task="classification"`` needs two or more class
+    labels (and rejects non-integer numbers, which look like a regression
+    target).
     """
     if y is None:
         raise TypeError("y is None; pass the target values")
@@ -124,21 +126,30 @@ def check_y(y: Any, n_samples: int, *, task: str = "regression") -> np.ndarray:
         _check_finite(arr[:, None], ["y"], "y")
         if np.ptp(arr) == 0:
             raise ValueError("y is constant: there is nothing to explain")
-    elif task == "binary":
-        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-            raise ValueError("y contains NaN or infinite values")
-        if pd.isna(arr).any():
-            raise ValueError("y contains missing values")
-        classes = np.unique(arr)
-        if classes.size < 2:
-            raise ValueError(
-                f"y has only one class ({classes[0]!r}); a binary model needs both classes"
-            )
-        if classes.size > 2:
+    elif task in ("binary", "classification"):
+        classes = _check_labels(arr)
+        if task == "binary" and classes.size > 2:
             raise ValueError(f"y has {classes.size} classes; the binomial family needs exactly two")
     else:  # pragma: no cover - programming error
         raise ValueError(f"unknown task {task!r}")
     return arr
+
+
+def _check_labels(arr: np.ndarray) -> np.ndarray:
+    """Class labels: no missing values, not continuous, at least two classes."""
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError("y contains NaN or infinite values")
+    if pd.isna(arr).any():
+        raise ValueError("y contains missing values")
+    if arr.dtype.kind == "f" and np.any(arr != np.round(arr)):
+        raise ValueError(
+            f"y looks continuous (non-integer numbers, {np.unique(arr).size} distinct values) "
+            "but the model is a classifier; use a regressor or pass class labels"
+        )
+    classes = np.unique(arr)
+    if classes.size < 2:
+        raise ValueError(f"y has only one class ({classes[0]!r}); a classifier needs two or more")
+    return classes
 
 
 def _is_numeric_dtype(dtype: Any) -> bool:

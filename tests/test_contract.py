@@ -21,6 +21,13 @@ CASES = {
     "lasso": lambda: (REGISTRY["lasso"](cv=5, random_state=0), *_regression_data()),
     "ridge": lambda: (REGISTRY["ridge"](cv=5, random_state=0), *_regression_data()),
     "enet": lambda: (REGISTRY["enet"](alpha=0.5, cv=5, random_state=0), *_regression_data()),
+    # the default estimator (a random forest): check_clone compares get_params() with ==,
+    # which an estimator-valued parameter only passes when it is None
+    "mdi": lambda: (REGISTRY["mdi"](method="mdi", random_state=0), *_regression_data()),
+    "permutation": lambda: (
+        REGISTRY["permutation"](method="permutation", n_repeats=3, random_state=0),
+        *_regression_data(),
+    ),
 }
 
 
