@@ -30,9 +30,12 @@ _LAZY = {
     "LassoExplainer": "interpkit.adapters.glmnet",
     "RidgeExplainer": "interpkit.adapters.glmnet",
     "ImportanceExplainer": "interpkit.adapters.sklearn_importance",
+    "compare": "interpkit.comparison",
+    "Comparison": "interpkit.comparison",
 }
 
 __all__ = [
+    "Comparison",
     "ElasticNetExplainer",
     "Explainer",
     "Explanation",
@@ -41,6 +44,7 @@ __all__ = [
     "RidgeExplainer",
     "StabilityResult",
     "__version__",
+    "compare",
     "load",
     "stack",
 ]
@@ -48,6 +52,7 @@ __all__ = [
 if TYPE_CHECKING:
     from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
     from interpkit.adapters.sklearn_importance import ImportanceExplainer
+    from interpkit.comparison import Comparison, compare
     from interpkit.explainer import Explainer
     from interpkit.explanation import Explanation, load, stack
     from interpkit.stability import StabilityResult

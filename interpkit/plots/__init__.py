@@ -1,9 +1,10 @@
 """Plotly figures for interpkit results.
 
-Every function takes only an :class:`~interpkit.Explanation` or a
-:class:`~interpkit.StabilityResult` (never a model or an explainer) and
-returns a :class:`plotly.graph_objects.Figure` in one shared template, so the
-plots work the same whatever backend produced the explanation.
+Every function takes only interpkit results (:class:`~interpkit.Explanation`,
+:class:`~interpkit.StabilityResult`, :class:`~interpkit.Comparison`), never a
+model or an explainer, and returns a :class:`plotly.graph_objects.Figure` in
+one shared template, so the plots work the same whatever backend produced the
+explanation.
 
 ==============================  ==============================================
 function                        input
@@ -16,6 +17,9 @@ function                        input
 :func:`compare_stability`       dict of name -> StabilityResult
 :func:`prediction_stability`    StabilityResult with held-out predictions
 :func:`compare_prediction_stability`  dict of name -> StabilityResult
+:func:`agreement_heatmap`       Comparison (from :func:`interpkit.compare`)
+:func:`rank_bump`               Comparison
+:func:`compare_intervals`       Comparison
 ==============================  ==============================================
 
 This package imports plotly; ``import interpkit`` alone does not.
@@ -27,6 +31,7 @@ This package imports plotly; ``import interpkit`` alone does not.
 from __future__ import annotations
 
 from interpkit.plots._common import TEMPLATE
+from interpkit.plots.compare import agreement_heatmap, compare_intervals, rank_bump
 from interpkit.plots.importance import contributions, importance
 from interpkit.plots.linear import cv_curve, path
 from interpkit.plots.prediction import compare_prediction_stability, prediction_stability
@@ -34,6 +39,8 @@ from interpkit.plots.stability import compare_stability, stability
 
 __all__ = [
     "TEMPLATE",
+    "agreement_heatmap",
+    "compare_intervals",
     "compare_prediction_stability",
     "compare_stability",
     "contributions",
@@ -41,5 +48,6 @@ __all__ = [
     "importance",
     "path",
     "prediction_stability",
+    "rank_bump",
     "stability",
 ]
