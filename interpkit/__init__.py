@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 
 # subpackages reachable as attributes (interpkit.plots.path(...)) without an explicit import
-_SUBMODULES = ("adapters", "datasets", "plots", "report")
+_SUBMODULES = ("adapters", "datasets", "diagnostics", "plots", "report")
 
 
 def __getattr__(name: str) -> Any:

@@ -20,6 +20,9 @@ function                        input
 :func:`agreement_heatmap`       Comparison (from :func:`interpkit.compare`)
 :func:`rank_bump`               Comparison
 :func:`compare_intervals`       Comparison
+:func:`correlation_heatmap`     feature matrix X (cluster-ordered)
+:func:`correlation_vs_importance`  table from ``diagnostics.correlation_table``
+:func:`replicate_distribution`  StabilityResult
 ==============================  ==============================================
 
 This package imports plotly; ``import interpkit`` alone does not.
@@ -32,6 +35,11 @@ from __future__ import annotations
 
 from interpkit.plots._common import TEMPLATE
 from interpkit.plots.compare import agreement_heatmap, compare_intervals, rank_bump
+from interpkit.plots.diagnostics import (
+    correlation_heatmap,
+    correlation_vs_importance,
+    replicate_distribution,
+)
 from interpkit.plots.importance import contributions, importance
 from interpkit.plots.linear import cv_curve, path
 from interpkit.plots.prediction import compare_prediction_stability, prediction_stability
@@ -44,10 +52,13 @@ __all__ = [
     "compare_prediction_stability",
     "compare_stability",
     "contributions",
+    "correlation_heatmap",
+    "correlation_vs_importance",
     "cv_curve",
     "importance",
     "path",
     "prediction_stability",
     "rank_bump",
+    "replicate_distribution",
     "stability",
 ]
