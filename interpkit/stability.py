@@ -207,10 +207,11 @@ def run_stability(
         # an unseeded explainer (e.g. its CV folds) is seeded from random_state too,
         # so the whole result is reproducible
         reference_fit.set_params(random_state=int(rng.randint(np.iinfo(np.int32).max)))
-    reference_fit.fit(X, y)  # validates X and y in the user's terms
-    names = feature_names_of(X, reference_fit.n_features_in_)
-    X_arr = check_X(X)
+    # the same checks as Explainer.fit, done once for the reference and every replicate
+    X_arr = check_X(X, allow_constant=False)
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
+    names = feature_names_of(X, X_arr.shape[1])
+    reference_fit._fit_checked(X_arr, y_arr, names)
     X_eval_arr = None if X_eval is None else reference_fit._check_rows(X_eval)
     y_eval_arr = None
     if y_eval is not None:
