@@ -30,31 +30,46 @@ _LAZY = {
     "LassoExplainer": "interpkit.adapters.glmnet",
     "RidgeExplainer": "interpkit.adapters.glmnet",
     "ImportanceExplainer": "interpkit.adapters.sklearn_importance",
+    "EBMExplainer": "interpkit.adapters.ebm",
+    "ShapExplainer": "interpkit.adapters.shap",
+    "LimeExplainer": "interpkit.adapters.lime",
+    "GPExplainer": "interpkit.adapters.gpytorch",
+    "drop_and_refit": "interpkit.indispensability",
     "compare": "interpkit.comparison",
     "Comparison": "interpkit.comparison",
 }
 
 __all__ = [
     "Comparison",
+    "EBMExplainer",
     "ElasticNetExplainer",
     "Explainer",
     "Explanation",
+    "GPExplainer",
     "ImportanceExplainer",
     "LassoExplainer",
+    "LimeExplainer",
     "RidgeExplainer",
+    "ShapExplainer",
     "StabilityResult",
     "__version__",
     "compare",
+    "drop_and_refit",
     "load",
     "stack",
 ]
 
 if TYPE_CHECKING:
+    from interpkit.adapters.ebm import EBMExplainer
     from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
+    from interpkit.adapters.gpytorch import GPExplainer
+    from interpkit.adapters.lime import LimeExplainer
+    from interpkit.adapters.shap import ShapExplainer
     from interpkit.adapters.sklearn_importance import ImportanceExplainer
     from interpkit.comparison import Comparison, compare
     from interpkit.explainer import Explainer
     from interpkit.explanation import Explanation, load, stack
+    from interpkit.indispensability import drop_and_refit
     from interpkit.stability import StabilityResult
 
 

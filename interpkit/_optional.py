@@ -10,6 +10,8 @@ from types import ModuleType
 BACKENDS: dict[str, tuple[str, str]] = {
     "glmnet": ("python-glmnet", "glmnet"),
     "shap": ("shap", "shap"),
+    "lime": ("lime", "shap"),
+    "imodels": ("imodels", "mdiplus"),
     "interpret": ("interpret-core", "ebm"),
     "gpytorch": ("gpytorch", "gp"),
     "torch": ("torch", "torch"),

@@ -15,6 +15,11 @@ Subclasses implement four small hooks:
     Return an :class:`~interpkit.Explanation`.
 ``_predict(X)``
     Model output on validated rows (used for prediction stability).
+
+Optional hooks: ``_params_for_rows`` (per-replicate parameter changes, e.g.
+CV folds), ``_replicate_info`` (scalars to record per replicate), and
+``_stability_context`` / ``_extra_explanations`` (further explanations, such
+as shape functions on a common grid, that stability summarises too).
 """
 
 from __future__ import annotations
@@ -118,6 +123,7 @@ class Explainer(BaseEstimator):
         subsample_fraction: float = 0.5,
         level: float = 0.95,
         progress: bool | None = None,
+        X_explain: Any = None,
     ) -> StabilityResult:
         """Refit on resampled rows and collect the explanations.
 
@@ -148,6 +154,9 @@ class Explainer(BaseEstimator):
             Coverage of the percentile intervals in the summary.
         progress : bool, optional
             Show a progress bar; by default only on an interactive terminal.
+        X_explain : array-like or DataFrame, optional
+            Rows whose local explanations every replicate also computes; their
+            intervals are in ``result.extras["local"]``.
 
         Returns
         -------
@@ -168,6 +177,40 @@ class Explainer(BaseEstimator):
             subsample_fraction=subsample_fraction,
             level=level,
             progress=progress,
+            X_explain=X_explain,
+        )
+
+    def null_control(
+        self,
+        X: Any,
+        y: Any,
+        n_permutations: int = 20,
+        random_state: int | np.random.RandomState | None = None,
+        n_jobs: int | None = None,
+        *,
+        level: float = 0.95,
+        progress: bool | None = None,
+        X_explain: Any = None,
+    ) -> StabilityResult:
+        """Refit on shuffled labels: how large do explanations get when nothing matters?
+
+        The label-permutation sanity check, one call for any explainer: each
+        replicate fits a clone on all rows with ``y`` shuffled and explains
+        it. The result's ``reference`` is the fit on the real labels, and its
+        :meth:`~interpkit.StabilityResult.summary` adds ``null_p_value`` per
+        feature. Same as ``stability(X, y, n_boot=n_permutations,
+        scheme="permuted_labels")``.
+        """
+        return self.stability(
+            X,
+            y,
+            n_boot=n_permutations,
+            scheme="permuted_labels",
+            random_state=random_state,
+            n_jobs=n_jobs,
+            level=level,
+            progress=progress,
+            X_explain=X_explain,
         )
 
     # -- hooks for subclasses ----------------------------------------------
@@ -196,6 +239,23 @@ class Explainer(BaseEstimator):
 
     def _replicate_info(self) -> dict[str, float]:
         """Scalars worth recording per stability replicate (e.g. chosen lambda)."""
+        return {}
+
+    def _stability_context(self) -> Any:
+        """Computed once on the fit to all rows and handed to every replicate.
+
+        E.g. the common grid on which an additive model's shape functions are
+        evaluated, so replicates can be compared point by point.
+        """
+        return None
+
+    def _extra_explanations(self, context: Any) -> dict[str, Explanation]:
+        """Further explanations a stability replicate records, by name.
+
+        Each becomes ``result.extras[name]``, a StabilityResult of its own.
+        ``context`` is what :meth:`_stability_context` returned on the fit to
+        all rows.
+        """
         return {}
 
     # -- shared plumbing -----------------------------------------------------

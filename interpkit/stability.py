@@ -51,9 +51,19 @@ class StabilityResult:
         One row per replicate: its seed, number of distinct rows and what the
         explainer reports (e.g. the lambda chosen by CV).
     scheme : str
-        ``"bootstrap"``, ``"subsample"`` or ``"permuted_labels"`` (null control).
+        ``"bootstrap"``, ``"subsample"`` or ``"permuted_labels"`` (null
+        control); adapters that vary something other than the rows name it
+        (e.g. ``"background"`` or ``"seed"``).
     level : float
         Coverage of the percentile intervals.
+    params : dict
+        How the run was set up (``n_boot``, ``scheme``, ``random_state``, ...).
+    extras : dict of str to StabilityResult
+        Further explanations recorded in the same replicates, each with its
+        own summary: ``"local"`` holds the local explanations of ``X_explain``
+        (dims ``("replicate", "sample", "feature")``) when it was given, and
+        adapters add their own (e.g. an EBM's shape functions on a common
+        grid).
     """
 
     replicates: Explanation
@@ -64,6 +74,59 @@ class StabilityResult:
     scheme: str
     level: float = 0.95
     params: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, StabilityResult] = field(default_factory=dict)
+
+    @classmethod
+    def from_explanations(
+        cls,
+        explanations: list[Explanation],
+        reference: Explanation,
+        *,
+        scheme: str,
+        replicate_info: pd.DataFrame | None = None,
+        level: float = 0.95,
+        params: dict[str, Any] | None = None,
+        extras: dict[str, StabilityResult] | None = None,
+    ) -> StabilityResult:
+        """Collect explanations computed elsewhere (e.g. re-run with other seeds).
+
+        Parameters
+        ----------
+        explanations : list of Explanation
+            One per replicate, all with the same dims and coordinates.
+        reference : Explanation
+            The explanation the replicates vary around.
+        scheme : str
+            What varied between replicates, e.g. ``"seed"`` or ``"background"``.
+        replicate_info : DataFrame, optional
+            One row per replicate (its seed, ...).
+        """
+        if len(explanations) < 2:
+            raise ValueError(f"a stability result needs >= 2 replicates, got {len(explanations)}")
+        if not 0 < level < 1:
+            raise ValueError(f"level must be in (0, 1), got {level}")
+        info = (
+            pd.DataFrame(index=range(len(explanations)))
+            if replicate_info is None
+            else replicate_info
+        )
+        if len(info) != len(explanations):
+            raise ValueError(
+                f"replicate_info has {len(info)} rows for {len(explanations)} explanations"
+            )
+        info = info.copy()
+        info.index.name = "replicate"
+        return cls(
+            replicates=stack(list(explanations), dim="replicate"),
+            reference=reference,
+            predictions=None,
+            y_eval=None,
+            replicate_info=info,
+            scheme=scheme,
+            level=level,
+            params={"scheme": scheme, "n_boot": len(explanations), **(params or {})},
+            extras=dict(extras or {}),
+        )
 
     @property
     def n_replicates(self) -> int:
@@ -82,7 +145,11 @@ class StabilityResult:
         ``sign_agreement``  among nonzero replicates, the fraction sharing the
         most common sign (NaN if never nonzero);
         ``mean_rank``, ``rank_lower``, ``rank_upper``  rank of ``|value|``
-        within each replicate (1 = largest), its mean and percentile interval.
+        within each replicate (1 = largest), its mean and percentile interval;
+        ``null_p_value``  only for the ``"permuted_labels"`` null control:
+        ``(1 + #{|null value| >= |reference|}) / (1 + n_replicates)``, small
+        when the value fit on the real labels is larger than label noise
+        gives.
 
         Other shapes give a long table with one row per element and the
         columns up to ``sign_agreement``.
@@ -105,6 +172,9 @@ class StabilityResult:
             "selection_frequency": nonzero.mean("replicate"),
             "sign_agreement": (np.maximum(n_pos, n_neg) / n_nonzero.where(n_nonzero > 0)),
         }
+        if self.scheme == "permuted_labels":
+            exceed = (np.abs(vals) >= np.abs(self.reference.values)).sum("replicate")
+            stats["null_p_value"] = (1 + exceed) / (1 + self.n_replicates)
         table = xr.Dataset(stats).to_dataframe()
         table = table[list(stats)]
         if vals.dims != ("replicate", "feature"):
@@ -189,6 +259,7 @@ def run_stability(
     subsample_fraction: float = 0.5,
     level: float = 0.95,
     progress: bool | None = None,
+    X_explain: Any = None,
 ) -> StabilityResult:
     """Run a stability analysis; see :meth:`interpkit.Explainer.stability`."""
     if scheme not in SCHEMES:
@@ -212,6 +283,10 @@ def run_stability(
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
     names = feature_names_of(X, X_arr.shape[1])
     reference_fit._fit_checked(X_arr, y_arr, names)
+    if X_explain is not None:
+        reference_fit._check_rows(X_explain)  # fail before any replicate runs
+    # e.g. a common grid for shape functions, fixed by the fit on all rows
+    context = reference_fit._stability_context()
     X_eval_arr = None if X_eval is None else reference_fit._check_rows(X_eval)
     y_eval_arr = None
     if y_eval is not None:
@@ -229,7 +304,9 @@ def run_stability(
     if progress is None:
         progress = sys.stderr.isatty()
     tasks = (
-        delayed(_one_replicate)(explainer, X_arr, y_arr, names, X_eval_arr, int(seed), scheme, m)
+        delayed(_one_replicate)(
+            explainer, X_arr, y_arr, names, X_eval_arr, int(seed), scheme, m, X_explain, context
+        )
         for seed in seeds
     )
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
@@ -255,6 +332,26 @@ def run_stability(
         )
     info = pd.DataFrame([r[2] for r in results])
     info.index.name = "replicate"
+    params = {
+        "n_boot": n_boot,
+        "scheme": scheme,
+        "subsample_fraction": subsample_fraction if scheme == "subsample" else None,
+        "random_state": random_state if isinstance(random_state, int | None) else "RandomState",
+    }
+    reference_extras = _extras_of(reference_fit, X_explain, context)
+    extras = {
+        name: StabilityResult(
+            replicates=stack([r[3][name] for r in results], dim="replicate"),
+            reference=reference_extras[name],
+            predictions=None,
+            y_eval=None,
+            replicate_info=info,
+            scheme=scheme,
+            level=level,
+            params=params,
+        )
+        for name in reference_extras
+    }
     return StabilityResult(
         replicates=replicates,
         reference=reference_fit.explain(),
@@ -263,13 +360,16 @@ def run_stability(
         replicate_info=info,
         scheme=scheme,
         level=level,
-        params={
-            "n_boot": n_boot,
-            "scheme": scheme,
-            "subsample_fraction": subsample_fraction if scheme == "subsample" else None,
-            "random_state": random_state if isinstance(random_state, int | None) else "RandomState",
-        },
+        params=params,
+        extras=extras,
     )
+
+
+def _extras_of(fitted: Explainer, X_explain: Any, context: Any) -> dict[str, Explanation]:
+    extras = dict(fitted._extra_explanations(context))
+    if X_explain is not None:
+        extras["local"] = fitted.explain(X_explain)
+    return extras
 
 
 def _one_replicate(
@@ -281,7 +381,9 @@ def _one_replicate(
     seed: int,
     scheme: str,
     m: int,
-) -> tuple[Explanation, np.ndarray | None, dict[str, Any]]:
+    X_explain: Any = None,
+    context: Any = None,
+) -> tuple[Explanation, np.ndarray | None, dict[str, Any], dict[str, Explanation]]:
     rng = np.random.RandomState(seed)
     n = X.shape[0]
     targets = y
@@ -309,4 +411,4 @@ def _one_replicate(
         ) from None
     preds = None if X_eval is None else np.asarray(est._predict(X_eval), dtype=float)
     info = {"seed": seed, "n_distinct_rows": int(np.unique(rows).size), **est._replicate_info()}
-    return est.explain(), preds, info
+    return est.explain(), preds, info, _extras_of(est, X_explain, context)

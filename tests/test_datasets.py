@@ -111,3 +111,37 @@ def test_ozone_interactions_follow_r_model_matrix():
     X, _ = load_ozone(interactions=True, return_X_y=True)
     assert list(X.columns) == r["colnames"]
     assert_array_equal(X.to_numpy(), np.array(r["x"]))
+
+
+def test_arcene_splits_and_subset():
+    from interpkit.datasets import load_arcene
+
+    X, y = load_arcene(return_X_y=True)
+    assert X.shape == (100, 10_000) and y.name == "cancer" and int(y.sum()) == 44
+    Xs, ys = load_arcene(n_features=200, return_X_y=True)
+    assert Xs.shape == (100, 200) and (ys == y).all()
+    # the 200 columns of largest train variance, the same ones for the valid split
+    top = X.var(ddof=0).sort_values(ascending=False, kind="stable").index[:200]
+    assert set(Xs.columns) == set(top)
+    assert list(load_arcene(split="valid", n_features=200).columns[:-1]) == list(Xs.columns)
+    assert X.iloc[0, :5].tolist() == [0.0, 71.0, 0.0, 95.0, 0.0]  # first row of the file
+    with pytest.raises(ValueError, match="split must be"):
+        load_arcene(split="test")
+    with pytest.raises(ValueError, match="n_features"):
+        load_arcene(n_features=0)
+
+
+def test_adult_encoded_and_labelled():
+    from interpkit.datasets import load_adult
+
+    X, y = load_adult(return_X_y=True)
+    assert X.shape == (32_561, 13) and "education" not in X
+    assert all(dt == np.float64 for dt in X.dtypes)
+    assert y.mean() == pytest.approx(7841 / 32561)  # UCI: 7,841 of 32,561 earn >50K
+    frame = load_adult(encoded=False, n_rows=3)
+    assert frame.loc[0, "workclass"] == "State-gov" and frame.loc[0, "age"] == 39
+    # codes follow the alphabetical categories
+    cats = load_adult(encoded=False)["workclass"].cat.categories
+    assert cats[int(X.loc[0, "workclass"])] == "State-gov"
+    with pytest.raises(ValueError, match="n_rows"):
+        load_adult(n_rows=0)

@@ -210,3 +210,91 @@ def test_displays_in_jupyter(result):
     html = result._repr_html_()
     assert "30 bootstrap replicates" in html and "selection_frequency" in html
     assert html.count("<tr") == 2 + 6  # two header rows, then one row per feature
+
+
+def test_local_explanations_of_every_replicate():
+    X, y = _data(n=60)
+    rows = X.iloc[:4]
+    res = RidgeExplainer(cv=5).stability(
+        X, y, n_boot=6, random_state=1, X_explain=rows, progress=False
+    )
+    local = res.extras["local"]
+    assert local.replicates.dims == ("replicate", "sample", "feature")
+    assert list(local.reference.values.coords["sample"].values) == list(rows.index)
+    # each replicate's local explanation is the one of the same replicate's model:
+    # ridge contributions are coefficient * (x - training mean), so dividing by the
+    # replicate coefficients gives the same centred rows whatever the replicate
+    coef = res.replicates.values.transpose("replicate", "feature").to_numpy()
+    contrib = local.replicates.values.transpose("replicate", "sample", "feature").to_numpy()
+    centred = contrib / coef[:, None, :]
+    np.testing.assert_allclose(
+        centred - centred.mean(axis=1, keepdims=True),
+        np.broadcast_to(rows.to_numpy() - rows.to_numpy().mean(axis=0), centred.shape),
+        atol=1e-8,
+    )
+    assert len(local.summary()) == 4 * X.shape[1]
+
+
+def test_local_rows_are_checked_before_any_replicate():
+    X, y = _data(n=40)
+    with pytest.raises(ValueError, match="missing columns"):
+        RidgeExplainer(cv=5).stability(
+            X, y, n_boot=3, random_state=0, X_explain=X[["f0"]], progress=False
+        )
+
+
+def test_null_control_reports_p_values():
+    X, y = _data(n=80)
+    null = LassoExplainer(cv=5).null_control(X, y, n_permutations=19, random_state=0)
+    assert null.scheme == "permuted_labels" and null.n_replicates == 19
+    table = null.summary()
+    ref = np.abs(null.reference.values.to_series())
+    vals = np.abs(null.replicates.values.transpose("replicate", "feature").to_numpy())
+    for j, name in enumerate(null.reference.feature_names):
+        expected = (1 + np.sum(vals[:, j] >= ref[name])) / 20
+        assert table.loc[name, "null_p_value"] == pytest.approx(expected)
+    # the planted features beat every permutation; bootstrap results have no p-value
+    assert table.loc["f0", "null_p_value"] == pytest.approx(1 / 20)
+    assert "null_p_value" not in LassoExplainer(cv=5).stability(
+        X, y, n_boot=3, random_state=0, progress=False
+    ).summary()
+
+
+def test_from_explanations_summarises_given_replicates(result):
+    reps = [result.reference] * 3
+    fixed = type(result).from_explanations(reps, result.reference, scheme="seed")
+    table = fixed.summary()
+    assert fixed.n_replicates == 3 and fixed.scheme == "seed"
+    np.testing.assert_array_equal(table["lower"], table["upper"])  # nothing varied
+    assert (table["mean_rank"] == table["rank_lower"]).all()
+    with pytest.raises(ValueError, match=">= 2 replicates"):
+        type(result).from_explanations(reps[:1], result.reference, scheme="seed")
+    with pytest.raises(ValueError, match="replicate_info has 2 rows"):
+        type(result).from_explanations(
+            reps, result.reference, scheme="seed", replicate_info=pd.DataFrame({"a": [1, 2]})
+        )
+
+
+def test_adapter_extras_are_summarised_on_the_reference_context():
+    class GridRidge(RidgeExplainer):
+        # a toy "shape function": the fitted line of f0 on a grid fixed by the full fit
+        def _stability_context(self):
+            return np.linspace(-1, 1, 5)
+
+        def _extra_explanations(self, grid):
+            import xarray as xr
+
+            from interpkit import Explanation
+
+            slope = float(self.explain().values.sel(feature="f0"))
+            vals = xr.DataArray(slope * grid, dims=("grid",), coords={"grid": grid})
+            return {"line": Explanation(vals, method="line")}
+
+    X, y = _data(n=60)
+    res = GridRidge(cv=5).stability(X, y, n_boot=4, random_state=0, progress=False)
+    line = res.extras["line"]
+    slopes = res.replicates.values.sel(feature="f0").to_numpy()
+    np.testing.assert_allclose(
+        line.replicates.values.to_numpy(), slopes[:, None] * np.linspace(-1, 1, 5)
+    )
+    assert line.replicate_info is res.replicate_info
