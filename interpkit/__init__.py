@@ -35,6 +35,7 @@ _LAZY = {
     "LimeExplainer": "interpkit.adapters.lime",
     "GPExplainer": "interpkit.adapters.gpytorch",
     "drop_and_refit": "interpkit.indispensability",
+    "Report": "interpkit.report.html",
     "compare": "interpkit.comparison",
     "Comparison": "interpkit.comparison",
 }
@@ -49,6 +50,7 @@ __all__ = [
     "ImportanceExplainer",
     "LassoExplainer",
     "LimeExplainer",
+    "Report",
     "RidgeExplainer",
     "ShapExplainer",
     "StabilityResult",
@@ -70,6 +72,7 @@ if TYPE_CHECKING:
     from interpkit.explainer import Explainer
     from interpkit.explanation import Explanation, load, stack
     from interpkit.indispensability import drop_and_refit
+    from interpkit.report.html import Report
     from interpkit.stability import StabilityResult
 
 

@@ -143,3 +143,81 @@ def test_renders_offline_in_headless_chromium(report_path, tmp_path):
     # each figure drew its own SVG with its title
     assert dom.count('class="plot-container plotly"') == 2
     assert "Figure one" in dom and "Figure two" in dom
+
+
+@pytest.fixture(scope="module")
+def results():
+    pytest.importorskip("glmnet")
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(60, 4)), columns=["a", "b", "c", "d"])
+    y = 2 * X["a"] + rng.normal(size=60)
+    kw = {"n_boot": 6, "random_state": 7, "progress": False}
+    lasso = interpkit.LassoExplainer(cv=5, random_state=0)
+    stab = lasso.stability(X, y, X_explain=X.iloc[:2], **kw)
+    ridge = interpkit.RidgeExplainer(cv=5, random_state=0).stability(X, y, **kw)
+    return {"X": X, "y": y, "fitted": lasso.fit(X, y), "lasso": stab, "ridge": ridge}
+
+
+def test_add_shows_standard_figures_and_tables(results):
+    fitted = results["fitted"]
+    cases = [
+        (fitted.explain(), 1, 1),  # importance bar + values
+        (fitted.explain(results["X"].iloc[:3]), 1, 1),  # waterfall + mean |value|
+        (fitted.path(), 1, 0),
+        (fitted.cv_curve(), 1, 0),
+        (results["ridge"], 1, 1),  # stability plot + summary
+        (interpkit.compare({"l": results["lasso"], "r": results["ridge"]}), 3, 2),
+    ]
+    for obj, n_fig, n_tab in cases:
+        page = Report("t").add(obj).to_html()
+        assert page.count('class="plotly-graph-div"') == n_fig, obj
+        assert page.count('<table class="data">') == n_tab, obj
+    # a stability result's extras (here the local explanations) come along
+    page = Report("t").add(results["lasso"], title="Lasso").to_html()
+    assert "Lasso: local" in page
+
+
+def test_provenance_footer_has_versions_params_and_seeds(results):
+    page = Report("t").add(results["lasso"], title="Lasso run").to_html()
+    footer = page[page.index("<footer>") :]
+    seeds = results["lasso"].replicate_info["seed"].tolist()
+    assert "<details" in footer and "Lasso run" in footer
+    assert str(seeds[0]) in footer and "6 replicate seeds" in footer
+    assert "&quot;random_state&quot;: 7" in footer  # the stability run's seed
+    assert "python-glmnet" in footer and "bootstrap" in footer
+    custom = Report("t").add_provenance("split", {"seed": 3}).to_html()
+    assert "split" in custom and "seed: 3" in custom
+
+
+def test_add_accepts_objects_that_know_how_to_show_themselves():
+    class Custom:
+        def _add_to_report_(self, report, title):
+            report.add_text(f"custom {title}")
+
+    assert "<p>custom hello</p>" in Report("t").add(Custom(), title="hello").to_html()
+    with pytest.raises(TypeError, match="Report.add\\(\\) takes an Explanation"):
+        Report("t").add(pd.DataFrame({"a": [1]}))
+
+
+def test_register_view_for_new_dims():
+    import xarray as xr
+
+    from interpkit.report.views import _EXPLANATION_VIEWS, register_view
+
+    expl = interpkit.Explanation(
+        xr.DataArray(np.zeros((2, 3)), dims=("term", "grid")), method="shape", backend="x"
+    )
+    generic = Report("t").add(expl).to_html()
+    assert '<table class="data">' in generic  # falls back to a table
+    register_view(("term", "grid"), lambda rep, e, title: rep.add_text(f"curves of {title}"))
+    try:
+        assert "<p>curves of shape (x)</p>" in Report("t").add(expl).to_html()
+    finally:
+        del _EXPLANATION_VIEWS[("term", "grid")]
+
+
+def test_multiindex_columns_are_flattened_and_save_is_write(tmp_path):
+    table = pd.DataFrame([[1.0, 2.0]], columns=pd.MultiIndex.from_tuples([("m", "a"), ("m", "b")]))
+    page = Report("t").add_table(table).to_html()
+    assert ">m a<" in page and "(&#x27;m&#x27;" not in page
+    assert Report("t").save(tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")

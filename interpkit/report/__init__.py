@@ -19,5 +19,6 @@ from __future__ import annotations
 
 from interpkit.report.html import Report
 from interpkit.report.linear import linear_report
+from interpkit.report.views import register_view
 
-__all__ = ["Report", "linear_report"]
+__all__ = ["Report", "linear_report", "register_view"]
