@@ -60,6 +60,18 @@ def _alpha(text: str) -> float:
     return value
 
 
+def _methods(text: str) -> list[str]:
+    from interpkit.report.methods import METHODS
+
+    names = [m.strip() for m in text.split(",") if m.strip()]
+    unknown = [m for m in names if m not in METHODS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {(unknown or [text])[0]!r} (choose from {', '.join(METHODS)})"
+        )
+    return names
+
+
 def _add_common(sub: argparse.ArgumentParser, default_out: str) -> None:
     sub.add_argument(
         "--out",
@@ -70,9 +82,9 @@ def _add_common(sub: argparse.ArgumentParser, default_out: str) -> None:
     sub.add_argument(
         "--n-boot",
         type=_n_boot,
-        default=100,
+        default=None,
         metavar="N",
-        help="bootstrap replicates per method (default: 100)",
+        help="bootstrap replicates per method (default: 100 for lasso/ridge/enet only, else 20)",
     )
     sub.add_argument(
         "--n-jobs",
@@ -102,8 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=(
-            "Explain penalised linear models (lasso, ridge, elastic net) and how stable "
-            "the explanation is under bootstrap resampling, as one offline HTML report."
+            "Explain models (lasso, ridge, elastic net, random forests, SHAP, EBMs), how "
+            "stable each explanation is under bootstrap resampling, and whether the "
+            "methods agree, as one offline HTML report."
         ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -125,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the same report for your own CSV file",
         description=(
             "The demo's report for your own CSV: every column except --target (and "
-            "--drop) is a numeric feature; the target is numeric (regression)."
+            "--drop) is a numeric feature; the target is numeric (regression). With "
+            "several methods the report compares what they say matters, with intervals."
         ),
     )
     explain.add_argument("--data", required=True, metavar="FILE.csv", help="CSV file with a header")
@@ -133,8 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--method",
         action="append",
-        choices=("lasso", "ridge", "enet"),
-        help="method; repeat to compare several (default: lasso and ridge)",
+        type=_methods,
+        metavar="M[,M...]",
+        help="methods to fit and compare, comma-separated or repeated: lasso, ridge, enet, "
+        "mdi-rf, permutation-rf, shap-rf, ebm (default: lasso,ridge)",
     )
     explain.add_argument(
         "--alpha",
@@ -179,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = _demo(args)
         else:
             path = _explain(args)
-    except (UsageError, ValueError, TypeError) as err:
+    except (UsageError, ValueError, TypeError, ImportError) as err:
         return _fail(str(err))
     except OSError as err:  # unreadable input, unwritable --out
         where = f" {err.filename}" if getattr(err, "filename", None) else ""
@@ -213,12 +229,13 @@ def _demo(args: argparse.Namespace) -> Path:
 
     out = _check_out(args.out)
     X, y = load_prostate(return_X_y=True)
+    n_boot = args.n_boot or 100
     report = linear_report(
         X,
         y,
         methods=("lasso", "ridge"),
         holdout=20,
-        n_boot=args.n_boot,
+        n_boot=n_boot,
         seed=args.seed,
         n_jobs=args.n_jobs,
         progress=_progress(args),
@@ -230,16 +247,21 @@ def _demo(args: argparse.Namespace) -> Path:
             f"20 men are held out at random (seed {args.seed}) to check predictions; lasso "
             "and ridge regression are fit on the other 77 with the penalty λ chosen by "
             "10-fold cross-validation. The whole fit, choosing λ included, is then repeated "
-            f"on {args.n_boot} bootstrap resamples to see which conclusions survive."
+            f"on {n_boot} bootstrap resamples to see which conclusions survive."
         ),
     )
     return report.write(out)
 
 
 def _explain(args: argparse.Namespace) -> Path:
-    from interpkit.report import linear_report
+    from interpkit.report import analysis_report, linear_report
+    from interpkit.report.analysis import LINEAR
+    from interpkit.report.methods import make_explainer
 
-    methods = args.method or ["lasso", "ridge"]
+    methods = list(dict.fromkeys(m for group in args.method or [] for m in group))
+    methods = methods or ["lasso", "ridge"]
+    for m in methods:  # a missing backend is reported before the data are read
+        make_explainer(m, args.seed)
     if args.alpha is not None and "enet" not in methods:
         raise UsageError("--alpha only applies to --method enet")
     out = _check_out(args.out)
@@ -253,13 +275,15 @@ def _explain(args: argparse.Namespace) -> Path:
             f"too few rows: {args.data} has {n} rows; after holding out {holdout} there are "
             f"{n - holdout}, and fitting with 10-fold CV needs at least {MIN_TRAIN_ROWS}"
         )
-    report = linear_report(
+    linear_only = set(methods) <= set(LINEAR)
+    build = linear_report if linear_only else analysis_report
+    report = build(
         X,
         y,
         methods=methods,
         alpha=0.5 if args.alpha is None else args.alpha,
         holdout=holdout,
-        n_boot=args.n_boot,
+        n_boot=args.n_boot or (100 if linear_only else 20),
         seed=args.seed,
         n_jobs=args.n_jobs,
         progress=_progress(args),

@@ -35,8 +35,11 @@ def test_demo_writes_the_report_and_prints_its_path(tmp_path, capsys):
     page = out_path.read_text(encoding="utf-8")
     for text in ("Lasso", "Ridge", "λ_1se", "selection frequency", "held-out RMSE", "lcavol"):
         assert text.lower() in page.lower(), text
-    # per method: CV curve, path, coefficients, stability; then two comparisons and two waterfalls
-    assert page.count("Plotly.newPlot(") == 2 * 4 + 2 + 2
+    # per method: CV curve, path, coefficients, stability; then the two methods side by
+    # side and their agreement, held-out predictions, one prediction explained per method
+    assert page.count("Plotly.newPlot(") == 2 * 4 + 2 + 1 + 2
+    footer = page[page.index("<footer>") :]
+    assert "Provenance" in footer and "replicate seeds" in footer
     assert err == ""  # --no-progress: nothing on stderr
 
 
@@ -244,3 +247,45 @@ def test_python_dash_m(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"interpkit: error: data file not found: {tmp_path / 'x.csv'}"
+
+
+def test_explain_several_methods_adds_the_comparison(tmp_path, capsys, prostate_csv):
+    out_path = tmp_path / "multi.html"
+    code, out, err = run(
+        capsys, "explain", "--data", prostate_csv, "--target", "lpsa",
+        "--method", "lasso,mdi-rf", "--method", "permutation-rf", "--n-boot", 3,
+        "--out", out_path, "--no-progress",
+    )  # fmt: skip
+    assert code == 0, err
+    page = out_path.read_text(encoding="utf-8")
+    for text in (
+        "Do the methods agree?",
+        "lasso vs mdi-rf",
+        "mdi-rf vs permutation-rf",
+        "Random forest, permutation importance",
+        "paired",
+        "Out-of-sample error per method",
+    ):
+        assert text in page, text
+    # lasso: CV curve, path, coefficients, stability; each forest: importance, stability;
+    # comparison: heatmap, bump, intervals; then the held-out predictions
+    assert page.count("Plotly.newPlot(") == 4 + 2 * 2 + 3 + 1
+    assert page.count("replicate seeds") == 3  # one provenance entry per method
+
+
+def test_explain_names_the_missing_extra(tmp_path, capsys, prostate_csv, monkeypatch):
+    import interpkit._optional
+
+    real = interpkit._optional.has_backend
+    monkeypatch.setattr(
+        interpkit._optional, "has_backend", lambda name: name != "shap" and real(name)
+    )
+    code, _, err = run(
+        capsys, "explain", "--data", prostate_csv, "--target", "lpsa", "--method", "lasso,shap-rf",
+        "--out", tmp_path / "x.html",
+    )  # fmt: skip
+    assert code == 2
+    assert err.strip() == (
+        "interpkit: error: method 'shap-rf' needs the 'shap' extra: pip install 'interpkit[shap]'"
+    )
+    assert not (tmp_path / "x.html").exists()

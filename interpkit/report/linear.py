@@ -176,10 +176,12 @@ def linear_report(
         n_jobs=n_jobs,
         progress=progress,
     )
+    report.add_provenance("hold-out split", {"seed": seed, "rows held out": holdout})
     for m in methods:
         _add_method_section(
             report, fits[m], results[m], labels[m], rmse.get(m), p=p, n_train=n - holdout, top=top
         )
+        report._record_provenance(results[m], labels[m])
     _add_comparison_section(report, methods, labels, fits, results, rmse, X_hold, target, top)
 
     report.results = results  # type: ignore[attr-defined]
@@ -317,10 +319,24 @@ def _add_comparison_section(
     if len(methods) > 1 or holdout:
         report.add_heading("Comparison" if len(methods) > 1 else "Predictions")
     if len(methods) > 1:
+        import interpkit
+
         report.add_figure(
             plots.compare_stability({labels[m]: results[m] for m in methods}, top=top),
             "Bootstrap means and percentile intervals of the coefficients of each method, "
             "side by side; right: selection frequency.",
+        )
+        comparison = interpkit.compare({labels[m]: results[m] for m in methods})
+        report.add_figure(
+            plots.agreement_heatmap(comparison),
+            "Spearman correlation of |coefficient| between the methods, on all training "
+            "rows; the bootstrap replicates share their resampled rows across methods, so "
+            "the agreement has a paired interval (table below).",
+        )
+        report.add_table(
+            comparison.agreement(),
+            "Agreement between methods: value on all training rows, mean and percentile "
+            "interval over the paired bootstrap replicates.",
         )
     if not holdout:
         return

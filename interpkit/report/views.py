@@ -174,8 +174,34 @@ def _comparison_view(report: Report, comparison: Comparison, title: str) -> None
     report.add_figure(plots.agreement_heatmap(comparison), caption=f"{title}: agreement")
     report.add_figure(plots.rank_bump(comparison, top=15), caption=f"{title}: ranks")
     report.add_figure(plots.compare_intervals(comparison, top=15), caption=f"{title}: values")
-    report.add_table(comparison.agreement(), caption=f"{title}: pairwise agreement")
+    report.add_table(
+        agreement_table(comparison),
+        caption=f"{title}: pairwise agreement, {comparison.basis}. Each cell: the value on the "
+        "full-data fits and, when stability results were compared, the "
+        f"{comparison.level:.0%} percentile interval over replicates (paired when the "
+        "replicates resampled the same rows).",
+    )
     report.add_table(_top_rows(comparison.table()), caption=f"{title}: side by side")
+
+
+def agreement_table(comparison: Comparison) -> pd.DataFrame:
+    """One row per pair of methods, one column per metric: "value [lower, upper]"."""
+    long = comparison.agreement()
+
+    def cell(row: pd.Series) -> str:
+        text = f"{row['value']:.2f}"
+        if "lower" in row and np.isfinite(row.get("lower", np.nan)):
+            text += f" [{row['lower']:.2f}, {row['upper']:.2f}]"
+        return text
+
+    long = long.assign(
+        pair=long["method_a"].astype(str) + " vs " + long["method_b"].astype(str),
+        cell=long.apply(cell, axis=1),
+    )
+    wide = long.pivot(index="pair", columns="metric", values="cell")
+    wide = wide.reindex(index=list(dict.fromkeys(long["pair"])))
+    wide.columns.name = None
+    return wide[[m for m in ("spearman", "kendall", "jaccard", "sign") if m in wide]]
 
 
 def _top_rows(table: pd.DataFrame) -> pd.DataFrame:
