@@ -116,3 +116,13 @@ def test_benchmark_smoke(capsys):
     assert all(np.isfinite(v) and v > 0 for v in ratios["prostate"].values())
     printed = capsys.readouterr().out
     assert "interpkit / bare path fits" in printed
+
+
+def test_report_benchmark_runs_and_measures_the_written_file(capsys):
+    bench = _load("benchmarks/bench_report.py")
+    out = bench.main(["--n-boot", "3", "--repeat", "1"])
+    assert out["n_figures"] >= 10
+    # the file is plotly.js plus a little: the figures' data are small
+    assert out["plotly_mb"] < out["size_mb"] < out["plotly_mb"] + 1
+    assert 0 < out["compose_s"] and 0 < out["demo_s"]
+    assert "goals:" in capsys.readouterr().out

@@ -255,9 +255,12 @@ def test_null_control_reports_p_values():
         assert table.loc[name, "null_p_value"] == pytest.approx(expected)
     # the planted features beat every permutation; bootstrap results have no p-value
     assert table.loc["f0", "null_p_value"] == pytest.approx(1 / 20)
-    assert "null_p_value" not in LassoExplainer(cv=5).stability(
-        X, y, n_boot=3, random_state=0, progress=False
-    ).summary()
+    assert (
+        "null_p_value"
+        not in LassoExplainer(cv=5)
+        .stability(X, y, n_boot=3, random_state=0, progress=False)
+        .summary()
+    )
 
 
 def test_from_explanations_summarises_given_replicates(result):
@@ -298,3 +301,21 @@ def test_adapter_extras_are_summarised_on_the_reference_context():
         line.replicates.values.to_numpy(), slopes[:, None] * np.linspace(-1, 1, 5)
     )
     assert line.replicate_info is res.replicate_info
+
+
+def test_rank_agreement_is_scipy_kendall_tau_b_over_all_pairs():
+    from scipy.stats import kendalltau, rankdata
+
+    from interpkit.stability import kendall_tau_matrix
+
+    rng = np.random.default_rng(3)
+    ranks = rankdata(-np.abs(np.round(rng.normal(size=(9, 12)))), axis=1)  # many ties
+    ranks[4] = 6.5  # a replicate that ties everything: tau undefined
+    mat = kendall_tau_matrix(ranks, chunk=5)  # several chunks of feature pairs
+    for a in range(9):
+        for b in range(9):
+            expected = kendalltau(ranks[a], ranks[b]).statistic
+            if np.isnan(expected):
+                assert np.isnan(mat[a, b])
+            else:
+                assert mat[a, b] == pytest.approx(expected, abs=1e-12)
