@@ -77,7 +77,7 @@ if TYPE_CHECKING:
 
 
 # subpackages reachable as attributes (interpkit.plots.path(...)) without an explicit import
-_SUBMODULES = ("adapters", "datasets", "diagnostics", "plots", "report")
+_SUBMODULES = ("adapters", "boosting", "datasets", "diagnostics", "plots", "report", "trees")
 
 
 def __getattr__(name: str) -> Any:

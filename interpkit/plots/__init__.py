@@ -23,6 +23,9 @@ function                        input
 :func:`correlation_heatmap`     feature matrix X (cluster-ordered)
 :func:`correlation_vs_importance`  table from ``diagnostics.correlation_table``
 :func:`replicate_distribution`  StabilityResult
+:func:`tree_partition`          TreePartition (``interpkit.trees.tree_partition``)
+:func:`split_choice`            SplitChoice (``interpkit.trees.split_choice``)
+:func:`boosting_stages`         BoostingStages (``interpkit.boosting.boosting_stages``)
 ==============================  ==============================================
 
 This package imports plotly; ``import interpkit`` alone does not.
@@ -34,6 +37,7 @@ This package imports plotly; ``import interpkit`` alone does not.
 from __future__ import annotations
 
 from interpkit.plots._common import TEMPLATE
+from interpkit.plots.boosting import boosting_stages
 from interpkit.plots.compare import agreement_heatmap, compare_intervals, rank_bump
 from interpkit.plots.diagnostics import (
     correlation_heatmap,
@@ -44,10 +48,12 @@ from interpkit.plots.importance import contributions, importance
 from interpkit.plots.linear import cv_curve, path
 from interpkit.plots.prediction import compare_prediction_stability, prediction_stability
 from interpkit.plots.stability import compare_stability, stability
+from interpkit.plots.trees import split_choice, tree_partition
 
 __all__ = [
     "TEMPLATE",
     "agreement_heatmap",
+    "boosting_stages",
     "compare_intervals",
     "compare_prediction_stability",
     "compare_stability",
@@ -60,5 +66,7 @@ __all__ = [
     "prediction_stability",
     "rank_bump",
     "replicate_distribution",
+    "split_choice",
     "stability",
+    "tree_partition",
 ]
