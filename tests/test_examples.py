@@ -126,3 +126,43 @@ def test_report_benchmark_runs_and_measures_the_written_file(capsys):
     assert out["plotly_mb"] < out["size_mb"] < out["plotly_mb"] + 1
     assert 0 < out["compose_s"] and 0 < out["demo_s"]
     assert "goals:" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_portfolio_report(tmp_path, capsys):
+    pytest.importorskip("interpret")
+    ex = _load("examples/portfolio/portfolio.py")
+    out = ex.main(["--out", str(tmp_path), "--n-boot", "4", "--n-perm", "4"])
+    rmse = out["rmse"]
+    # both interpretable models beat predicting the mean on the 30 test men
+    assert rmse["lasso"] < 0.8 * rmse["mean only"] and rmse["ebm"] < 0.8 * rmse["mean only"]
+    stable = out["stable"]
+    # lcavol leads in both models and beats every shuffled-label fit
+    assert stable.index[0] == "lcavol"
+    assert stable.loc["lcavol", "ebm rank"] == 1
+    assert stable.loc["lcavol", "lasso null p"] == pytest.approx(1 / 5)
+    assert stable.loc["lcavol", "ebm null p"] == pytest.approx(1 / 5)
+    assert out["comparison"].names == ["lasso", "ebm"]
+    page = out["report"].read_text(encoding="utf-8")
+    for section in ("a. The problem", "b. Model 1", "c. Model 2", "d. Do the two", "e. Sanity"):
+        assert section in page
+    assert "permuted-label control" in page and "Provenance" in page
+    assert "test RMSE" in capsys.readouterr().out
+
+
+def test_model_comparison_example(tmp_path, capsys):
+    pytest.importorskip("shap")
+    ex = _load("examples/model_comparison.py")
+    out = ex.main(["--out", str(tmp_path), "--n-boot", "3", "--n-trees", "30"])
+    comparison = out["comparison"]
+    assert comparison.names == [
+        "lasso coef", "lasso SHAP", "forest MDI", "forest permutation", "forest SHAP",
+    ]  # fmt: skip
+    # every explanation of either model puts lcavol first
+    assert (comparison.ranks().loc["lcavol"] == 1).all()
+    # the lasso's SHAP values rank features as its coefficients do (both are |beta_j| times a
+    # per-feature spread), and all ten pairs got a paired interval
+    spearman = out["spearman"]
+    assert spearman.loc[("lasso coef", "lasso SHAP"), "value"] > 0.9
+    assert len(spearman) == 10 and (spearman["lower"] <= spearman["upper"]).all()
+    assert out["report"].is_file() and "Spearman agreement" in capsys.readouterr().out
