@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from interpkit.report.html import Report
-from interpkit.report.linear import _add_method_section, _split
+from interpkit.report.linear import (
+    _add_method_section,
+    _split,
+    fit_and_bootstrap,
+    replicate_prediction_stats,
+)
 from interpkit.report.methods import METHODS, make_explainer
 from interpkit.report.views import stability_table
 
@@ -89,22 +93,15 @@ def analysis_report(
     report.add_text(intro or _intro(labels, target, n, p, holdout, seed, n_boot))
     report.add_provenance("hold-out split", {"seed": seed, "rows held out": holdout})
 
-    fits, results, rmse = {}, {}, {}
+    fits, results, rmse = fit_and_bootstrap(
+        explainers,
+        (X_train, y_train, X_hold, y_hold),
+        n_boot=n_boot,
+        seed=seed,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
     for m in methods:
-        fits[m] = explainers[m].fit(X_train, y_train)
-        results[m] = fits[m].stability(
-            X_train,
-            y_train,
-            n_boot=n_boot,
-            X_eval=X_hold,
-            y_eval=y_hold,
-            random_state=seed,
-            n_jobs=n_jobs,
-            progress=progress,
-        )
-        if X_hold is not None:
-            resid = fits[m].predict(X_hold) - y_hold.to_numpy()
-            rmse[m] = float(np.sqrt(np.mean(resid**2)))
         if m in LINEAR:
             _add_method_section(
                 report, fits[m], results[m], labels[m], rmse.get(m), p=p,
@@ -193,17 +190,8 @@ def _add_comparison(report: Report, comparison, results, labels, rmse, X_hold) -
 
 
 def _prediction_table(results: dict[str, Any], labels, rmse) -> pd.DataFrame:
-    rows = []
-    for m, res in results.items():
-        preds = res.predictions.transpose("replicate", "sample").to_numpy()
-        rep_rmse = np.sqrt(np.mean((preds - res.y_eval[None, :]) ** 2, axis=1))
-        summ = res.prediction_summary()
-        rows.append(
-            {
-                "method": labels[m],
-                "held-out RMSE": rmse[m],
-                "replicate RMSE (median)": float(np.median(rep_rmse)),
-                "mean interval width": float((summ["upper"] - summ["lower"]).mean()),
-            }
-        )
+    rows = [
+        {"method": labels[m], "held-out RMSE": rmse[m], **replicate_prediction_stats(res)}
+        for m, res in results.items()
+    ]
     return pd.DataFrame(rows)

@@ -210,16 +210,26 @@ def _split(X: pd.DataFrame, y: pd.Series, holdout: int, seed: int):
 
 
 def _fit_methods(methods, alpha, data, *, n_boot, seed, n_jobs, progress):
-    """Fit each method on the training rows and bootstrap it.
+    """Fit each linear method on the training rows and bootstrap it (see fit_and_bootstrap)."""
+    explainers = {m: _make_explainer(m, alpha, seed) for m in methods}
+    return fit_and_bootstrap(
+        explainers, data, n_boot=n_boot, seed=seed, n_jobs=n_jobs, progress=progress
+    )
 
-    ``data`` is ``(X_train, y_train, X_hold, y_hold)``. Returns the fitted
-    explainers, their StabilityResults and (with held-out rows) their
-    held-out RMSE, each a dict keyed by method.
+
+def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress):
+    """Fit each explainer on the training rows and bootstrap it on shared resamples.
+
+    ``explainers`` maps method -> unfitted explainer; ``data`` is
+    ``(X_train, y_train, X_hold, y_hold)``. Every method's stability run uses
+    ``random_state=seed``, so replicate b of each is fit on the same rows.
+    Returns the fitted explainers, their StabilityResults and (with held-out
+    rows) their held-out RMSE, each a dict keyed by method.
     """
     X_train, y_train, X_hold, y_hold = data
     fits, results, rmse = {}, {}, {}
-    for m in methods:
-        fits[m] = _make_explainer(m, alpha, seed).fit(X_train, y_train)
+    for m, explainer in explainers.items():
+        fits[m] = explainer.fit(X_train, y_train)
         results[m] = fits[m].stability(
             X_train,
             y_train,
@@ -234,6 +244,18 @@ def _fit_methods(methods, alpha, data, *, n_boot, seed, n_jobs, progress):
             resid = fits[m].predict(X_hold) - y_hold.to_numpy()
             rmse[m] = float(np.sqrt(np.mean(resid**2)))
     return fits, results, rmse
+
+
+def replicate_prediction_stats(result: StabilityResult) -> dict[str, float]:
+    """Median replicate RMSE on the held-out rows and mean prediction-interval width."""
+    preds = result.predictions.transpose("replicate", "sample").to_numpy()
+    rep_rmse = np.sqrt(np.mean((preds - result.y_eval[None, :]) ** 2, axis=1))
+    summ = result.prediction_summary()
+    return {
+        "replicate RMSE (median)": float(np.median(rep_rmse)),
+        "replicate RMSE (range)": f"{rep_rmse.min():.3g}–{rep_rmse.max():.3g}",
+        "mean interval width": float((summ["upper"] - summ["lower"]).mean()),
+    }
 
 
 def _intro_text(
@@ -370,19 +392,13 @@ def _add_comparison_section(
 def _prediction_table(methods, labels, fits, results, rmse) -> pd.DataFrame:
     rows = []
     for m in methods:
-        res = results[m]
-        preds = res.predictions.transpose("replicate", "sample").to_numpy()
-        rep_rmse = np.sqrt(np.mean((preds - res.y_eval[None, :]) ** 2, axis=1))
-        summ = res.prediction_summary()
         rows.append(
             {
                 "method": labels[m],
                 "λ_1se": fits[m].lambda_1se_,
                 "nonzero coefficients": int(np.count_nonzero(fits[m].coef_)),
                 "held-out RMSE": rmse[m],
-                "replicate RMSE (median)": float(np.median(rep_rmse)),
-                "replicate RMSE (range)": f"{rep_rmse.min():.3g}–{rep_rmse.max():.3g}",
-                "mean interval width": float((summ["upper"] - summ["lower"]).mean()),
+                **replicate_prediction_stats(results[m]),
             }
         )
     return pd.DataFrame(rows)
