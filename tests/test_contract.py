@@ -28,6 +28,7 @@ CASES = {
         REGISTRY["permutation"](method="permutation", n_repeats=3, random_state=0),
         *_regression_data(),
     ),
+    "gp": lambda: (REGISTRY["gp"](n_restarts=1, max_iter=10, random_state=0), *_regression_data()),
 }
 
 

@@ -1,6 +1,7 @@
 """One module per backend. Each imports its library only when used."""
 
 from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
+from interpkit.adapters.gpytorch import GPExplainer
 from interpkit.adapters.sklearn_importance import ImportanceExplainer
 
 # every adapter class, for the shared contract tests and the CLI
@@ -11,11 +12,13 @@ REGISTRY = {
     # one class, two methods: ImportanceExplainer(method="mdi" | "permutation")
     "mdi": ImportanceExplainer,
     "permutation": ImportanceExplainer,
+    "gp": GPExplainer,
 }
 
 __all__ = [
     "REGISTRY",
     "ElasticNetExplainer",
+    "GPExplainer",
     "ImportanceExplainer",
     "LassoExplainer",
     "RidgeExplainer",

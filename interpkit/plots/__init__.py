@@ -26,6 +26,9 @@ function                        input
 :func:`tree_partition`          TreePartition (``interpkit.trees.tree_partition``)
 :func:`split_choice`            SplitChoice (``interpkit.trees.split_choice``)
 :func:`boosting_stages`         BoostingStages (``interpkit.boosting.boosting_stages``)
+:mod:`gp`                       GP results: ``gp.kernel_sections``, ``gp.sample_paths``,
+                                ``gp.prior_posterior``, ``gp.posterior_band``,
+                                ``gp.ml_surface``, ``gp.relevance``, ``gp.restarts``
 ==============================  ==============================================
 
 This package imports plotly; ``import interpkit`` alone does not.
@@ -36,6 +39,7 @@ This package imports plotly; ``import interpkit`` alone does not.
 
 from __future__ import annotations
 
+from interpkit.plots import gp
 from interpkit.plots._common import TEMPLATE
 from interpkit.plots.boosting import boosting_stages
 from interpkit.plots.compare import agreement_heatmap, compare_intervals, rank_bump
@@ -61,6 +65,7 @@ __all__ = [
     "correlation_heatmap",
     "correlation_vs_importance",
     "cv_curve",
+    "gp",
     "importance",
     "path",
     "prediction_stability",
