@@ -35,6 +35,9 @@ _LAZY = {
     "LimeExplainer": "interpkit.adapters.lime",
     "GPExplainer": "interpkit.adapters.gpytorch",
     "drop_and_refit": "interpkit.indispensability",
+    "kernel_convergence": "interpkit.adapters.shap",
+    "baseline_sensitivity": "interpkit.adapters.shap",
+    "marginal_vs_conditional": "interpkit.adapters.shap",
     "Report": "interpkit.report.html",
     "compare": "interpkit.comparison",
     "Comparison": "interpkit.comparison",
@@ -55,9 +58,12 @@ __all__ = [
     "ShapExplainer",
     "StabilityResult",
     "__version__",
+    "baseline_sensitivity",
     "compare",
     "drop_and_refit",
+    "kernel_convergence",
     "load",
+    "marginal_vs_conditional",
     "stack",
 ]
 
@@ -66,7 +72,12 @@ if TYPE_CHECKING:
     from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
     from interpkit.adapters.gpytorch import GPExplainer
     from interpkit.adapters.lime import LimeExplainer
-    from interpkit.adapters.shap import ShapExplainer
+    from interpkit.adapters.shap import (
+        ShapExplainer,
+        baseline_sensitivity,
+        kernel_convergence,
+        marginal_vs_conditional,
+    )
     from interpkit.adapters.sklearn_importance import ImportanceExplainer
     from interpkit.comparison import Comparison, compare
     from interpkit.explainer import Explainer

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.tree import DecisionTreeRegressor
 
 from interpkit.adapters import REGISTRY
 from tests import contract
@@ -26,6 +27,24 @@ CASES = {
     "mdi": lambda: (REGISTRY["mdi"](method="mdi", random_state=0), *_regression_data()),
     "permutation": lambda: (
         REGISTRY["permutation"](method="permutation", n_repeats=3, random_state=0),
+        *_regression_data(),
+    ),
+    "shap": lambda: (
+        REGISTRY["shap"](
+            estimator=DecisionTreeRegressor(max_depth=3),
+            background=20,
+            n_global_rows=40,
+            random_state=0,
+        ),
+        *_regression_data(),
+    ),
+    "lime": lambda: (
+        REGISTRY["lime"](
+            estimator=DecisionTreeRegressor(max_depth=3),
+            num_samples=100,
+            n_global_rows=8,
+            random_state=0,
+        ),
         *_regression_data(),
     ),
     "gp": lambda: (REGISTRY["gp"](n_restarts=1, max_iter=10, random_state=0), *_regression_data()),

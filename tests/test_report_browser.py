@@ -59,6 +59,7 @@ def report_file(tmp_path_factory):
         .add_text(f"A note mentioning {EVIL} & friends.")
         .add(fitted.explain(), title=f"coefficients {EVIL}")
         .add(fitted.explain(X.iloc[:3]))
+        .add(fitted.explain(X.iloc[:30]), title="30 rows")  # waterfall and beeswarm
         .add(lasso_stab, title="lasso stability")
         .add(lasso.null_control(X, y, n_permutations=10, random_state=0), title="null control")
         .add(interpkit.compare({"lasso": lasso_stab, EVIL: ridge_stab}))
@@ -96,7 +97,8 @@ def _all_plots_drawn(driver) -> bool:
 
 def test_every_plot_rendered_an_svg(browser):
     n_divs = browser.execute_script("return document.querySelectorAll('.plotly-graph-div').length")
-    assert n_divs == 7  # 2 explanations, 2 stability results, 3 comparison plots
+    # 4 for the explanations, 2 stability results, 3 comparison plots
+    assert n_divs == 9
     assert _all_plots_drawn(browser)
 
 

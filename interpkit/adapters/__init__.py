@@ -2,6 +2,8 @@
 
 from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
 from interpkit.adapters.gpytorch import GPExplainer
+from interpkit.adapters.lime import LimeExplainer
+from interpkit.adapters.shap import ShapExplainer
 from interpkit.adapters.sklearn_importance import ImportanceExplainer
 
 # every adapter class, for the shared contract tests and the CLI
@@ -13,6 +15,8 @@ REGISTRY = {
     "mdi": ImportanceExplainer,
     "permutation": ImportanceExplainer,
     "gp": GPExplainer,
+    "shap": ShapExplainer,
+    "lime": LimeExplainer,
 }
 
 __all__ = [
@@ -21,5 +25,7 @@ __all__ = [
     "GPExplainer",
     "ImportanceExplainer",
     "LassoExplainer",
+    "LimeExplainer",
     "RidgeExplainer",
+    "ShapExplainer",
 ]

@@ -26,6 +26,14 @@ function                        input
 :func:`tree_partition`          TreePartition (``interpkit.trees.tree_partition``)
 :func:`split_choice`            SplitChoice (``interpkit.trees.split_choice``)
 :func:`boosting_stages`         BoostingStages (``interpkit.boosting.boosting_stages``)
+:func:`waterfall`               local Explanation (SHAP or any additive attribution), one row
+:func:`beeswarm`                local Explanation with feature values, all rows
+:func:`shap_bar`                global Explanation or StabilityResult (mean |SHAP| with intervals)
+:func:`dependence`              local Explanation: feature value vs attribution
+:func:`shap_heatmap`            local Explanation: all rows, clustered or by prediction
+:func:`kernel_convergence`      KernelConvergence (``adapters.shap.kernel_convergence``)
+:func:`baseline_comparison`     BaselineSensitivity (``adapters.shap.baseline_sensitivity``)
+:func:`marginal_vs_conditional` MarginalVsConditional (``adapters.shap.marginal_vs_conditional``)
 :mod:`gp`                       GP results: ``gp.kernel_sections``, ``gp.sample_paths``,
                                 ``gp.prior_posterior``, ``gp.posterior_band``,
                                 ``gp.ml_surface``, ``gp.relevance``, ``gp.restarts``
@@ -51,12 +59,24 @@ from interpkit.plots.diagnostics import (
 from interpkit.plots.importance import contributions, importance
 from interpkit.plots.linear import cv_curve, path
 from interpkit.plots.prediction import compare_prediction_stability, prediction_stability
+from interpkit.plots.shap import (
+    baseline_comparison,
+    beeswarm,
+    dependence,
+    kernel_convergence,
+    marginal_vs_conditional,
+    shap_bar,
+    shap_heatmap,
+    waterfall,
+)
 from interpkit.plots.stability import compare_stability, stability
 from interpkit.plots.trees import split_choice, tree_partition
 
 __all__ = [
     "TEMPLATE",
     "agreement_heatmap",
+    "baseline_comparison",
+    "beeswarm",
     "boosting_stages",
     "compare_intervals",
     "compare_prediction_stability",
@@ -65,13 +85,19 @@ __all__ = [
     "correlation_heatmap",
     "correlation_vs_importance",
     "cv_curve",
+    "dependence",
     "gp",
     "importance",
+    "kernel_convergence",
+    "marginal_vs_conditional",
     "path",
     "prediction_stability",
     "rank_bump",
     "replicate_distribution",
+    "shap_bar",
+    "shap_heatmap",
     "split_choice",
     "stability",
     "tree_partition",
+    "waterfall",
 ]

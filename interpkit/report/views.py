@@ -35,6 +35,7 @@ View = Callable[["Report", Any, str], None]
 _EXPLANATION_VIEWS: dict[tuple[str, ...], View] = {}
 _STABILITY_VIEWS: dict[tuple[str, ...], View] = {}
 MAX_TABLE_ROWS = 30
+BEESWARM_MIN_ROWS = 10
 
 
 def register_view(dims: tuple[str, ...], view: View, *, stability: bool = False) -> None:
@@ -90,10 +91,16 @@ def _local_view(report: Report, expl: Explanation, title: str) -> None:
     from interpkit import plots
 
     n = expl.values.sizes["sample"]
-    report.add_figure(
-        plots.contributions(expl, sample=0, top=15),
-        caption=f"{title}: the first of {n} explained rows",
-    )
+    if expl.base_value is not None:  # additive: a waterfall reads right
+        report.add_figure(
+            plots.contributions(expl, sample=0, top=15),
+            caption=f"{title}: the first of {n} explained rows",
+        )
+    if expl.data is not None and n >= BEESWARM_MIN_ROWS:
+        report.add_figure(
+            plots.beeswarm(expl),
+            caption=f"{title}: every row's value per feature, coloured by the feature's value",
+        )
     frame = expl.values.transpose("sample", "feature").to_pandas()
     mean_abs = frame.abs().mean().sort_values(ascending=False)
     table = pd.DataFrame({"mean |value|": mean_abs, "mean": frame.mean()[mean_abs.index]})

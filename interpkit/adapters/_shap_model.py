@@ -1,0 +1,275 @@
+"""What :class:`~interpkit.ShapExplainer` explains: the model output, the algorithm, the background.
+
+Nothing here imports shap; :mod:`interpkit.adapters._shap_compute` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from interpkit._validation import check_X
+
+ALGORITHMS = ("auto", "tree", "linear", "kernel", "permutation", "exact")
+OUTPUTS = ("auto", "prediction", "probability", "log_odds")
+PERTURBATIONS = ("interventional", "correlation_dependent")
+STOCHASTIC = ("kernel", "permutation")
+
+# scikit-learn trees TreeSHAP reads, by what their leaves hold
+_TREE_REGRESSORS = {
+    "DecisionTreeRegressor",
+    "ExtraTreeRegressor",
+    "RandomForestRegressor",
+    "ExtraTreesRegressor",
+    "GradientBoostingRegressor",
+    "HistGradientBoostingRegressor",
+}
+_TREE_PROBABILITY = {
+    "DecisionTreeClassifier",
+    "ExtraTreeClassifier",
+    "RandomForestClassifier",
+    "ExtraTreesClassifier",
+}
+_TREE_LOG_ODDS = {"GradientBoostingClassifier", "HistGradientBoostingClassifier"}
+
+
+def is_interpkit(model: Any) -> bool:
+    from interpkit.explainer import Explainer
+
+    return isinstance(model, Explainer)
+
+
+def _is_classifier(model: Any) -> bool:
+    from sklearn.base import is_classifier
+
+    try:
+        return bool(is_classifier(model))
+    except (AttributeError, TypeError):  # not a scikit-learn estimator
+        return hasattr(model, "classes_") and hasattr(model, "predict_proba")
+
+
+def native_output(model: Any) -> str:
+    """``"prediction"``, ``"classifier"`` or ``"log_odds"`` (a binomial interpkit GLM)."""
+    if is_interpkit(model):
+        return "log_odds" if getattr(model, "family", "gaussian") == "binomial" else "prediction"
+    return "classifier" if _is_classifier(model) else "prediction"
+
+
+def resolve_output(model: Any, output: str) -> str:
+    """The model output explained: ``"prediction"``, ``"probability"`` or ``"log_odds"``."""
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+    name = type(model).__name__
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"the model must have a predict method; {name} has none")
+    native = native_output(model)
+    if native == "prediction":
+        if output in ("probability", "log_odds"):
+            raise ValueError(
+                f"output={output!r} needs a classifier, but {name} is a regression model; "
+                "use output='prediction' (or 'auto')"
+            )
+        return "prediction"
+    if output == "prediction":
+        raise ValueError(
+            f"{name} is a classifier: its predict() gives class labels, which SHAP cannot "
+            "split into additive parts (a regression link on a classification model); "
+            "use output='probability' or output='log_odds'"
+        )
+    if native == "classifier":
+        classes = getattr(model, "classes_", None)
+        if classes is not None and len(classes) != 2:
+            raise ValueError(
+                f"{name} has {len(classes)} classes; ShapExplainer explains binary "
+                "classifiers only (the probability or log-odds of classes_[1])"
+            )
+        if not hasattr(model, "predict_proba"):
+            raise ValueError(f"{name} has no predict_proba; SHAP needs class probabilities")
+        return "probability" if output == "auto" else output
+    return "log_odds" if output == "auto" else output
+
+
+def output_function(model: Any, output: str) -> Callable[[np.ndarray], np.ndarray]:
+    """``f(X) -> (n,)`` float, the explained output of ``model`` for float rows ``X``."""
+    if is_interpkit(model):
+
+        def raw(X: np.ndarray) -> np.ndarray:
+            return np.asarray(model.predict(X), dtype=np.float64).ravel()
+
+        if output == "probability":
+            from scipy.special import expit
+
+            return lambda X: expit(raw(X))
+        return raw
+
+    columns = getattr(model, "feature_names_in_", None)
+
+    def frame(X: np.ndarray) -> Any:
+        # a model fit on a DataFrame warns (or fails) on bare arrays
+        return X if columns is None else pd.DataFrame(X, columns=list(columns))
+
+    if output == "prediction":
+        return lambda X: np.asarray(model.predict(frame(X)), dtype=np.float64).ravel()
+
+    def proba(X: np.ndarray) -> np.ndarray:
+        return np.asarray(model.predict_proba(frame(X)), dtype=np.float64)[:, 1]
+
+    if output == "probability":
+        return proba
+    from scipy.special import logit
+
+    return lambda X: logit(np.clip(proba(X), 1e-15, 1 - 1e-15))
+
+
+def output_label(model: Any, output: str) -> str:
+    """E.g. ``"prediction"``, ``"probability(>50K)"``, ``"log_odds(1)"``."""
+    if output == "prediction":
+        return "prediction"
+    classes = getattr(model, "classes_", None)
+    positive = classes[1] if classes is not None and len(classes) == 2 else 1
+    return f"{output}({positive})"
+
+
+def linear_parts(model: Any, output: str, n_features: int) -> tuple[np.ndarray, float] | None:
+    """Coefficients and intercept when the explained output is linear in X, else None."""
+    if not (hasattr(model, "coef_") and hasattr(model, "intercept_")):
+        return None
+    native = native_output(model)
+    linear_output = {"prediction": "prediction", "log_odds": "log_odds", "classifier": "log_odds"}
+    if output != linear_output[native]:
+        return None
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    if coef.ndim == 2 and coef.shape[0] == 1:
+        coef = coef[0]
+    if coef.shape != (n_features,):
+        return None
+    intercept = np.asarray(model.intercept_, dtype=np.float64).ravel()
+    if intercept.size != 1:
+        return None
+    return coef, float(intercept[0])
+
+
+def tree_model_output(model: Any, output: str) -> str | None:
+    """TreeSHAP's ``model_output`` for this model and output, None when TreeSHAP cannot."""
+    name = type(model).__name__
+    if name in _TREE_REGRESSORS and output == "prediction":
+        return "raw"
+    if name in _TREE_PROBABILITY and output == "probability":
+        return "raw"  # the leaves hold class probabilities
+    if name in _TREE_LOG_ODDS:
+        return {"log_odds": "raw", "probability": "probability"}.get(output)
+    return None
+
+
+def choose_algorithm(
+    model: Any, output: str, algorithm: str, n_features: int, weighted: bool
+) -> str:
+    """Validate ``algorithm`` for this model, or pick one for ``"auto"``."""
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
+    name = type(model).__name__
+    linear = linear_parts(model, output, n_features) is not None
+    tree = tree_model_output(model, output) is not None
+    if algorithm == "auto":
+        if linear:
+            return "linear"
+        if tree and not weighted:
+            return "tree"
+        if weighted:
+            return "kernel"
+        # not "exact": its numba kernels take ~10 s to compile in every new process
+        return "permutation"
+    if algorithm == "linear" and not linear:
+        raise ValueError(
+            f"algorithm='linear' needs a model whose {output} is linear in X "
+            f"(coef_ and intercept_); {name} is not (a pipeline, or a probability output?); "
+            "use 'permutation', 'exact' or 'kernel'"
+        )
+    if algorithm == "tree" and not tree:
+        raise ValueError(
+            f"algorithm='tree' cannot explain the {output} of {name} (TreeSHAP reads "
+            "scikit-learn trees and forests, not pipelines; random-forest classifiers only on "
+            "the probability scale); use 'permutation', 'exact' or 'kernel'"
+        )
+    if weighted and algorithm in ("tree", "permutation", "exact"):
+        raise ValueError(
+            f"a 'kmeans:K' background is weighted, and algorithm={algorithm!r} cannot use "
+            "weights; use an int sample size as background, or algorithm='kernel'/'linear'"
+        )
+    return algorithm
+
+
+def check_background_frame(background: Any, names: Sequence[str]) -> np.ndarray:
+    """A user's background as float rows with the columns of X."""
+    if isinstance(background, pd.DataFrame):
+        cols = [str(c) for c in background.columns]
+        extra = sorted(set(cols) - set(names))
+        missing = [n for n in names if n not in set(cols)]
+        if extra or missing:
+            raise ValueError(
+                f"background has other columns than X: not in X {extra}, missing {missing}"
+            )
+    return check_X(background, feature_names=list(names), what="background")
+
+
+def build_background(
+    spec: Any, rows: np.ndarray, names: Sequence[str], seed: int | None
+) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """Background rows, their weights (None = equal) and a description for the params.
+
+    ``spec``: an int (that many rows sampled without replacement from ``rows``),
+    ``"mean"``, ``"median"``, ``"kmeans:K"`` (K centroids weighted by cluster
+    size), or an array/DataFrame used as given.
+    """
+    if isinstance(spec, str):
+        if spec == "mean":
+            return rows.mean(axis=0, keepdims=True), None, "mean"
+        if spec == "median":
+            return np.median(rows, axis=0, keepdims=True), None, "median"
+        if spec.startswith("kmeans:"):
+            try:
+                k = int(spec.split(":", 1)[1])
+            except ValueError:
+                k = 0
+            if k < 1:
+                raise ValueError(f"background='kmeans:K' needs a positive integer K, got {spec!r}")
+            if k > rows.shape[0]:
+                raise ValueError(
+                    f"background {spec!r} asks for more clusters than rows ({rows.shape[0]})"
+                )
+            from sklearn.cluster import KMeans
+
+            km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(rows)
+            weights = np.bincount(km.labels_, minlength=k).astype(np.float64)
+            return km.cluster_centers_, weights / weights.sum(), spec
+        raise ValueError(
+            f"background must be an array, a DataFrame, an int, 'mean', 'median' or "
+            f"'kmeans:K'; got {spec!r}"
+        )
+    if isinstance(spec, bool):
+        raise TypeError("background must be an array, a DataFrame, an int or a string, not a bool")
+    if isinstance(spec, int | np.integer):
+        if spec < 1:
+            raise ValueError(f"background sample size must be >= 1, got {spec}")
+        n = rows.shape[0]
+        if spec >= n:
+            return rows.copy(), None, f"all {n} rows"
+        idx = np.sort(np.random.RandomState(seed).choice(n, size=int(spec), replace=False))
+        return rows[idx], None, f"{int(spec)} sampled rows"
+    bg = check_background_frame(spec, names)
+    return bg, None, f"{bg.shape[0]} given rows"
+
+
+def model_feature_check(model: Any, names: Sequence[str]) -> None:
+    """A model fit on a DataFrame must see the same columns."""
+    seen = getattr(model, "feature_names_in_", None)
+    if seen is None or is_interpkit(model):
+        return
+    seen = [str(c) for c in seen]
+    if set(seen) != set(names):
+        raise ValueError(f"the model was fit on columns {seen}, but X has columns {list(names)}")
+    if seen != list(names):
+        raise ValueError(f"X has the model's columns in another order; reorder X as {seen}")

@@ -1,0 +1,327 @@
+"""LIME (``lime.lime_tabular``) behind the Explainer contract, with its seed sensitivity exposed.
+
+LIME fits a weighted ridge regression to the model's outputs on random
+perturbations around each row. The perturbations are random, and the
+weights depend on a kernel width nobody tunes; ``stability(scope="seed")``
+and ``stability(scope="kernel_width")`` show how much the answer moves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from interpkit._optional import import_backend
+from interpkit._validation import check_X, feature_names_of
+from interpkit.adapters._shap_model import (
+    is_interpkit,
+    model_feature_check,
+    native_output,
+    output_function,
+    output_label,
+    resolve_output,
+)
+from interpkit.adapters._shap_studies import _labels, _relabel
+from interpkit.explainer import Explainer, library_versions
+from interpkit.explanation import Explanation
+from interpkit.stability import StabilityResult
+
+__all__ = ["LimeExplainer"]
+
+SCOPES = ("refit", "seed", "kernel_width")
+_INT32 = np.iinfo(np.int32).max
+
+
+class LimeExplainer(Explainer):
+    """LIME tabular explanations of a fitted model or of an estimator fit here.
+
+    ``LimeExplainer(model=fitted).fit(X)`` explains a fitted model, ``X``
+    being the training-like rows LIME takes its feature statistics from;
+    ``LimeExplainer(estimator=unfitted).fit(X, y)`` fits a clone first.
+
+    Parameters
+    ----------
+    model, estimator : as for :class:`~interpkit.ShapExplainer`. Default
+        estimator ``RandomForestRegressor(n_estimators=100)``.
+    output : {"auto", "prediction", "probability", "log_odds"}
+        Regressors: the prediction; binary classifiers: the probability
+        (default) or log-odds of ``classes_[1]`` (LIME's regression mode on
+        that output).
+    num_samples : int, default 1000
+        Perturbations per explained row.
+    kernel_width : float, optional
+        Width of LIME's exponential kernel; LIME's default ``0.75 sqrt(p)``.
+    discretize_continuous : bool, default True
+        LIME's default: weights refer to the row's quartile bin of each
+        feature; False gives weights of the standardised features.
+    n_global_rows : int, default 50
+        :meth:`explain` without rows averages ``|weight|`` over at most this
+        many fit rows.
+    random_state : int, optional
+        Seeds the perturbations (row ``i`` of a call uses a seed derived from
+        it), the global rows and the estimator.
+
+    Attributes
+    ----------
+    model_, output_ : the explained model and output.
+    training_data_ : ndarray, shape (n_rows, n_features)
+    global_rows_ : ndarray, shape (<= n_global_rows, n_features)
+
+    Notes
+    -----
+    Values are LIME's feature weights (``as_map()``), not additive
+    attributions; ``base_value`` is each row's local intercept and
+    ``annotations["mean_local_r2"]`` the mean fit of the local surrogate.
+    """
+
+    def __init__(
+        self,
+        model: Any = None,
+        estimator: Any = None,
+        output: str = "auto",
+        num_samples: int = 1000,
+        kernel_width: float | None = None,
+        discretize_continuous: bool = True,
+        n_global_rows: int = 50,
+        random_state: int | None = None,
+    ) -> None:
+        self.model = model
+        self.estimator = estimator
+        self.output = output
+        self.num_samples = num_samples
+        self.kernel_width = kernel_width
+        self.discretize_continuous = discretize_continuous
+        self.n_global_rows = n_global_rows
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None) -> LimeExplainer:
+        """Fit the estimator on ``(X, y)``, or take ``X`` as LIME's training rows for ``model``."""
+        if self.model is None:
+            return super().fit(X, y)
+        X_arr = check_X(X, what="X (LIME's training rows)")
+        return self._fit_checked(X_arr, None, feature_names_of(X, X_arr.shape[1]))
+
+    def stability(
+        self,
+        X: Any = None,
+        y: Any = None,
+        n_boot: int = 100,
+        scheme: str = "bootstrap",
+        X_eval: Any = None,
+        y_eval: Any = None,
+        random_state: int | np.random.RandomState | None = None,
+        n_jobs: int | None = None,
+        *,
+        scope: str = "refit",
+        kernel_widths: Any = None,
+        subsample_fraction: float = 0.5,
+        level: float = 0.95,
+        progress: bool | None = None,
+        X_explain: Any = None,
+    ) -> StabilityResult:
+        """Refit stability, or LIME's own spread over seeds / kernel widths.
+
+        Parameters
+        ----------
+        scope : {"refit", "seed", "kernel_width"}
+            ``"refit"``: the base contract (needs ``estimator=``).
+            ``"seed"``: fixed model, ``n_boot`` reruns with new perturbation
+            seeds. ``"kernel_width"``: one replicate per value of
+            ``kernel_widths`` (same seed), showing how the width alone
+            changes the answer. The fixed-model scopes need a fitted
+            explainer and ignore ``X``/``y``.
+        X_explain : rows, optional
+            Per-row intervals in ``extras["local"]``. Memory: ``n_boot x
+            (n_explain + 1) x n_features``.
+        """
+        if scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
+        if scope == "refit":
+            if self.model is not None:
+                raise ValueError(
+                    "scope='refit' refits the model, but this explainer wraps a fixed model=; "
+                    "pass estimator= instead, or use scope='seed'"
+                )
+            return super().stability(
+                X, y, n_boot=n_boot, scheme=scheme, X_eval=X_eval, y_eval=y_eval,
+                random_state=random_state, n_jobs=n_jobs, subsample_fraction=subsample_fraction,
+                level=level, progress=progress, X_explain=X_explain,
+            )  # fmt: skip
+        check_is_fitted(self)
+        if scope == "seed":
+            if not (isinstance(n_boot, int | np.integer) and n_boot >= 2):
+                raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+            seeds = check_random_state(random_state).randint(_INT32, size=n_boot)
+            settings = [(int(s), self.kernel_width) for s in seeds]
+        else:
+            widths = [] if kernel_widths is None else [float(w) for w in kernel_widths]
+            if len(widths) < 2 or min(widths) <= 0:
+                raise ValueError("scope='kernel_width' needs kernel_widths: >= 2 positive values")
+            settings = [(self.seed_, w) for w in widths]
+        rows = None if X_explain is None else self._check_rows(X_explain)
+        from joblib import Parallel, delayed
+
+        out = Parallel(n_jobs=n_jobs)(
+            delayed(self._replicate)(seed, width, rows) for seed, width in settings
+        )
+        import pandas as pd
+
+        info = pd.DataFrame(
+            {"seed": [s for s, _ in settings], "kernel_width": [w for _, w in settings]}
+        )
+        params = {"scope": scope}
+        extras = {}
+        if rows is not None:
+            labels = _labels(X_explain)
+            locs = [_relabel(r[1], labels) for r in out]
+            extras["local"] = StabilityResult.from_explanations(
+                locs, self.explain(X_explain), scheme=scope, replicate_info=info,
+                level=level, params=params,
+            )  # fmt: skip
+        return StabilityResult.from_explanations(
+            [r[0] for r in out], self.explain(), scheme=scope, replicate_info=info,
+            level=level, params=params, extras=extras,
+        )  # fmt: skip
+
+    # -- contract hooks ------------------------------------------------------------
+    def _task(self) -> str:
+        return "binary" if native_output(self._base_estimator()) == "classifier" else "regression"
+
+    def _fit(self, X: np.ndarray, y: np.ndarray | None) -> None:
+        if self.model is not None and self.estimator is not None:
+            raise ValueError("pass either model= (already fit) or estimator= (to fit), not both")
+        if not (isinstance(self.num_samples, int | np.integer) and self.num_samples >= 10):
+            raise ValueError(f"num_samples must be an integer >= 10, got {self.num_samples!r}")
+        if self.kernel_width is not None and not self.kernel_width > 0:
+            raise ValueError(f"kernel_width must be positive, got {self.kernel_width!r}")
+        names = self._names()
+        if self.model is not None:
+            model = self.model
+            model_feature_check(model, names)
+            if is_interpkit(model):
+                check_is_fitted(model)
+        else:
+            model = clone(self._base_estimator())
+            if self.random_state is not None and "random_state" in model.get_params(deep=False):
+                model.set_params(random_state=self.random_state)
+            model.fit(X, y)
+        self.model_ = model
+        self.output_ = resolve_output(model, self.output)
+        try:
+            np.asarray(output_function(model, self.output_)(X[:5]), dtype=np.float64)
+        except Exception as err:
+            raise ValueError(
+                f"the model's output could not be computed on X ({type(err).__name__}: {err})"
+            ) from err
+        rng = check_random_state(self.random_state)
+        rows_seed, self.seed_ = (int(s) for s in rng.randint(_INT32, size=2))
+        self.training_data_ = X
+        n_rows = min(int(self.n_global_rows), X.shape[0])
+        idx = np.sort(np.random.RandomState(rows_seed).choice(X.shape[0], n_rows, replace=False))
+        self.global_rows_ = X[idx]
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        return output_function(self.model_, self.output_)(X)
+
+    def _explain_local(self, X: np.ndarray) -> Explanation:
+        return self._local(X, *self._lime(X, self.seed_, self.kernel_width))
+
+    def _explain_global(self) -> Explanation:
+        return self._global(*self._lime(self.global_rows_, self.seed_, self.kernel_width))
+
+    # -- computation -------------------------------------------------------------
+    def _lime(
+        self, X: np.ndarray, seed: int, width: float | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None]:
+        """LIME weights (n, p), intercepts (n,), local R^2 (n,) for rows X."""
+        import_backend("lime", "LimeExplainer")  # a clear error when lime is missing
+        from lime import lime_tabular
+
+        f = output_function(self.model_, self.output_)
+        explainer = lime_tabular.LimeTabularExplainer(
+            self.training_data_,
+            mode="regression",
+            feature_names=self._names(),
+            kernel_width=width,
+            discretize_continuous=self.discretize_continuous,
+            random_state=0,
+        )
+        n, p = X.shape
+        weights, intercepts, scores = np.zeros((n, p)), np.zeros(n), np.zeros(n)
+        for i in range(n):
+            # a seed per row, so a row's weights do not depend on the rows before it
+            rs = np.random.RandomState((seed + 7919 * i) % _INT32)
+            explainer.random_state = explainer.base.random_state = rs
+            if explainer.discretizer is not None:
+                explainer.discretizer.random_state = rs
+            exp = explainer.explain_instance(
+                X[i], f, num_features=p, num_samples=int(self.num_samples)
+            )
+            for j, w in exp.local_exp[1]:
+                weights[i, int(j)] = w
+            intercepts[i] = float(exp.intercept[1])
+            scores[i] = float(exp.score)
+        return weights, intercepts, scores, width
+
+    def _replicate(
+        self, seed: int, width: float | None, rows: np.ndarray | None
+    ) -> tuple[Explanation, Explanation | None]:
+        glob = self._global(*self._lime(self.global_rows_, seed, width))
+        local = None if rows is None else self._local(rows, *self._lime(rows, seed, width))
+        return glob, local
+
+    def _local(self, X, weights, intercepts, scores, width) -> Explanation:
+        coords = {"sample": np.arange(X.shape[0]), "feature": self._names()}
+        values = xr.DataArray(
+            weights, dims=("sample", "feature"), coords=coords, name="lime_weight"
+        )
+        data = xr.DataArray(X, dims=("sample", "feature"), coords=coords, name="feature_value")
+        base = xr.DataArray(intercepts, dims=("sample",), coords={"sample": coords["sample"]})
+        return self._explanation(values, width, "local", scores, base_value=base, data=data)
+
+    def _global(self, weights, intercepts, scores, width) -> Explanation:
+        values = xr.DataArray(
+            np.abs(weights).mean(axis=0),
+            dims=("feature",),
+            coords={"feature": self._names()},
+            name="mean_abs_lime_weight",
+        )
+        return self._explanation(values, width, "global", scores)
+
+    def _explanation(self, values, width, kind, scores, **fields) -> Explanation:
+        return Explanation(
+            values=values,
+            method="lime",
+            backend="lime",
+            versions=library_versions("lime", "scikit-learn"),
+            params={
+                "mode": "model" if self.model is not None else "estimator",
+                "model": type(self.model_).__name__,
+                "output": self.output_,
+                "num_samples": int(self.num_samples),
+                "kernel_width": width,
+                "discretize_continuous": bool(self.discretize_continuous),
+                "random_state": self.random_state,
+                "kind": kind,
+            },
+            output_name=output_label(self.model_, self.output_),
+            annotations={"mean_local_r2": float(np.mean(scores))},
+            **fields,
+        )
+
+    def _base_estimator(self) -> Any:
+        if self.model is not None:
+            return self.model
+        if self.estimator is not None:
+            return self.estimator
+        from sklearn.ensemble import RandomForestRegressor
+
+        return RandomForestRegressor(n_estimators=100)
+
+    def _names(self) -> list[str]:
+        return [str(f) for f in self.feature_names_in_]

@@ -1,0 +1,474 @@
+"""SHAP values of any scikit-learn model, pipeline or interpkit explainer, via the ``shap`` package.
+
+Every shap algorithm sits behind one explainer, and the choices that change
+the answer are parameters in plain sight and recorded in each result: the
+background (what "feature absent" means), the value function for linear
+models (interventional vs correlation-dependent), the output scale for
+classifiers (probability or log-odds). Additivity, ``sum(phi) + base =
+f(x)``, is checked on every call and its largest violation recorded.
+
+Stability has three scopes (:meth:`ShapExplainer.stability`): refit the
+model on bootstrap rows, redraw the background, or rerun a stochastic
+algorithm with new seeds.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from interpkit._validation import check_X, feature_names_of
+from interpkit.adapters._shap_compute import ShapSetup, shap_values
+from interpkit.adapters._shap_model import (
+    PERTURBATIONS,
+    STOCHASTIC,
+    build_background,
+    choose_algorithm,
+    is_interpkit,
+    linear_parts,
+    model_feature_check,
+    output_function,
+    output_label,
+    resolve_output,
+    tree_model_output,
+)
+from interpkit.adapters._shap_studies import (
+    BaselineSensitivity,
+    KernelConvergence,
+    MarginalVsConditional,
+    baseline_sensitivity,
+    fixed_model_stability,
+    kernel_convergence,
+    marginal_vs_conditional,
+)
+from interpkit.explainer import Explainer, library_versions
+from interpkit.explanation import Explanation
+from interpkit.stability import StabilityResult
+
+__all__ = [
+    "BaselineSensitivity",
+    "KernelConvergence",
+    "MarginalVsConditional",
+    "ShapExplainer",
+    "baseline_sensitivity",
+    "kernel_convergence",
+    "marginal_vs_conditional",
+]
+
+SCOPES = ("refit", "background", "seed")
+STOCHASTIC_NOTE = "Monte-Carlo estimate: stability(scope='seed') shows its spread"
+
+
+class ShapExplainer(Explainer):
+    """SHAP attributions with an explicit background, value function and output scale.
+
+    Two ways in:
+
+    * ``ShapExplainer(model=fitted).fit(X)``: explain a model that is already
+      fit; ``X`` are the rows the background is drawn from (``y`` is not
+      needed).
+    * ``ShapExplainer(estimator=unfitted).fit(X, y)``: fit a clone of the
+      estimator on ``(X, y)`` and explain it; the background is drawn from
+      the training rows. This is what ``stability(scope="refit")`` refits.
+
+    Parameters
+    ----------
+    model : fitted model, optional
+        A scikit-learn estimator or pipeline, or a fitted interpkit explainer
+        (e.g. :class:`~interpkit.LassoExplainer`, explained through its
+        ``predict``).
+    estimator : unfitted scikit-learn estimator, optional
+        Fit (cloned) in :meth:`fit`. Default, when neither is given,
+        ``RandomForestRegressor(n_estimators=100)``.
+    algorithm : {"auto", "tree", "linear", "kernel", "permutation", "exact"}
+        ``"auto"``: linear SHAP for linear models, TreeSHAP for scikit-learn
+        trees and forests, else the permutation explainer (antithetic
+        permutation sampling, additive by construction; ``"exact"``
+        enumerates all 2^p coalitions and compiles numba kernels, ~10 s,
+        once per process). All use the interventional (marginal) value
+        function except ``algorithm="linear"`` with
+        ``feature_perturbation="correlation_dependent"``.
+    background : int, "mean", "median", "kmeans:K", array or DataFrame, default 100
+        The reference distribution: a random sample of that many rows of
+        ``X``; one row of column means / medians; K k-means centroids
+        weighted by cluster size (kernel and linear only); or rows given
+        as is (a DataFrame must have the columns of ``X``).
+    feature_perturbation : {"interventional", "correlation_dependent"}
+        Linear SHAP's value function: features absent are drawn independently
+        of the present ones (marginal), or from their conditional Gaussian
+        given the present ones.
+    output : {"auto", "prediction", "probability", "log_odds"}
+        What is explained: the prediction of a regressor; for a binary
+        classifier the probability (default) or log-odds of ``classes_[1]``.
+    nsamples : int or "auto"
+        KernelSHAP's coalition samples (at least ``n_features + 2``; ``"auto"``
+        is shap's ``2 p + 2048``), the permutation explainer's model calls
+        (``"auto"``: ``10 p + 1``), or the correlation-dependent transform's
+        orderings (``"auto"``: 1000). KernelSHAP runs without shap's L1
+        feature selection, so its estimates are the plain Monte-Carlo ones.
+    n_global_rows : int, default 200
+        :meth:`explain` without rows averages ``|phi|`` over at most this
+        many of the fit rows (a seeded sample), which bounds its cost.
+    additivity_tol : float, default 1e-6
+        A row whose ``|sum(phi) + base - f(x)|`` exceeds
+        ``additivity_tol * max(1, |f|)`` triggers a RuntimeWarning; the largest
+        violation is always in ``annotations["additivity_error"]``.
+    random_state : int, optional
+        Seeds the background sample, the global rows, stochastic algorithms
+        and the estimator (when it has a ``random_state``).
+
+    Attributes
+    ----------
+    model_ : the explained model (the fitted clone, or ``model``).
+    algorithm_ : str
+        The algorithm used (``"auto"`` resolved).
+    output_ : str
+        ``"prediction"``, ``"probability"`` or ``"log_odds"``.
+    background_ : ndarray, shape (n_background, n_features)
+    background_weights_ : ndarray or None
+        Weights of the background rows (k-means only).
+    background_source_ : ndarray, shape (n_rows, n_features)
+        The rows the background was drawn from (redrawn by
+        ``stability(scope="background")``).
+    global_rows_ : ndarray, shape (<= n_global_rows, n_features)
+        Rows the global explanation averages over.
+
+    Examples
+    --------
+    >>> from sklearn.ensemble import RandomForestRegressor
+    >>> shap_ex = ShapExplainer(estimator=RandomForestRegressor(50), random_state=0)
+    >>> shap_ex.fit(X, y).explain(X.iloc[:5])  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        model: Any = None,
+        estimator: Any = None,
+        algorithm: str = "auto",
+        background: Any = 100,
+        feature_perturbation: str = "interventional",
+        output: str = "auto",
+        nsamples: int | str = "auto",
+        n_global_rows: int = 200,
+        additivity_tol: float = 1e-6,
+        random_state: int | None = None,
+    ) -> None:
+        self.model = model
+        self.estimator = estimator
+        self.algorithm = algorithm
+        self.background = background
+        self.feature_perturbation = feature_perturbation
+        self.output = output
+        self.nsamples = nsamples
+        self.n_global_rows = n_global_rows
+        self.additivity_tol = additivity_tol
+        self.random_state = random_state
+
+    # -- public API ------------------------------------------------------------
+    def fit(self, X: Any, y: Any = None) -> ShapExplainer:
+        """Fit the estimator on ``(X, y)``, or take ``X`` as background rows for ``model``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame, shape (n_samples, n_features)
+        y : array-like, shape (n_samples,), optional
+            Needed with ``estimator=``; ignored with ``model=``.
+        """
+        if self.model is None:
+            return super().fit(X, y)
+        X_arr = check_X(X, what="X (the background rows)")
+        return self._fit_checked(X_arr, None, feature_names_of(X, X_arr.shape[1]))
+
+    def stability(
+        self,
+        X: Any = None,
+        y: Any = None,
+        n_boot: int = 100,
+        scheme: str = "bootstrap",
+        X_eval: Any = None,
+        y_eval: Any = None,
+        random_state: int | np.random.RandomState | None = None,
+        n_jobs: int | None = None,
+        *,
+        scope: str = "refit",
+        subsample_fraction: float = 0.5,
+        level: float = 0.95,
+        progress: bool | None = None,
+        X_explain: Any = None,
+    ) -> StabilityResult:
+        """How much the SHAP values move when the model, background or seed changes.
+
+        Parameters
+        ----------
+        X, y : training rows (``scope="refit"``), or for ``scope="background"``
+            optionally the rows backgrounds are redrawn from (default
+            ``background_source_``); unused for ``scope="seed"``.
+        scope : {"refit", "background", "seed"}
+            ``"refit"``: resample the training rows by ``scheme`` and refit
+            the estimator (needs ``estimator=``; the base contract, see
+            :meth:`interpkit.Explainer.stability`). ``"background"``: fixed
+            model; each replicate bootstraps the background's source rows
+            and rebuilds the background from them (a fixed background of
+            given rows is bootstrapped itself, so a single given row gives
+            zero-width intervals). ``"seed"``: fixed model and background;
+            a stochastic algorithm (kernel, permutation, correlation-dependent
+            linear) rerun with new seeds. The fixed-model scopes need a
+            fitted explainer.
+        X_explain : rows, optional
+            Every replicate also explains these rows; ``extras["local"]``
+            holds their per-row intervals (dims ``("replicate", "sample",
+            "feature")``).
+
+        Notes
+        -----
+        Memory stays at ``n_boot x (n_explain + 1) x n_features`` numbers:
+        each replicate keeps only its global mean ``|phi|`` (over at most
+        ``n_global_rows`` rows) and the local values of ``X_explain``, never
+        the SHAP values of every training row.
+        """
+        if scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
+        if scope == "refit":
+            if self.model is not None:
+                raise ValueError(
+                    "scope='refit' refits the model, but this explainer wraps a fixed model=; "
+                    "pass estimator= instead, or use scope='background' or 'seed'"
+                )
+            return super().stability(
+                X, y, n_boot=n_boot, scheme=scheme, X_eval=X_eval, y_eval=y_eval,
+                random_state=random_state, n_jobs=n_jobs, subsample_fraction=subsample_fraction,
+                level=level, progress=progress, X_explain=X_explain,
+            )  # fmt: skip
+        return fixed_model_stability(self, scope, X, n_boot, random_state, n_jobs, level, X_explain)
+
+    # -- contract hooks --------------------------------------------------------
+    def _task(self) -> str:
+        from interpkit.adapters._shap_model import native_output
+
+        return "binary" if native_output(self._base_estimator()) == "classifier" else "regression"
+
+    def _fit(self, X: np.ndarray, y: np.ndarray | None) -> None:
+        self._check_params()
+        names = self._names()
+        if self.model is not None:
+            model = self.model
+            model_feature_check(model, names)
+            if is_interpkit(model):
+                check_is_fitted(model)
+        else:
+            model = clone(self._base_estimator())
+            if self.random_state is not None and "random_state" in model.get_params(deep=False):
+                model.set_params(random_state=self.random_state)
+            model.fit(X, y)
+        self.model_ = model
+        self.output_ = resolve_output(model, self.output)
+        f = output_function(model, self.output_)
+        rng = check_random_state(self.random_state)
+        bg_seed, rows_seed, self.seed_ = (int(s) for s in rng.randint(2**31 - 1, size=3))
+        self.background_source_ = X
+        self.background_, self.background_weights_, self.background_desc_ = build_background(
+            self.background, X, names, bg_seed
+        )
+        self.algorithm_ = choose_algorithm(
+            model, self.output_, self.algorithm, X.shape[1], self.background_weights_ is not None
+        )
+        self._check_model_runs(f)
+        n_rows = min(int(self.n_global_rows), X.shape[0])
+        idx = np.sort(np.random.RandomState(rows_seed).choice(X.shape[0], n_rows, replace=False))
+        self.global_rows_ = X[idx]
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        return self._setup().f(X)
+
+    def _explain_local(self, X: np.ndarray) -> Explanation:
+        return self._local(X, *self._compute(X))
+
+    def _explain_global(self) -> Explanation:
+        return self._global(*self._compute(self.global_rows_))
+
+    def _replicate_info(self) -> dict[str, float]:
+        return {"n_background": float(self.background_.shape[0])}
+
+    # -- computation -------------------------------------------------------------
+    def _setup(self, algorithm: str | None = None, nsamples: Any = None) -> ShapSetup:
+        algo = self.algorithm_ if algorithm is None else algorithm
+        return ShapSetup(
+            algorithm=algo,
+            model=self.model_,
+            f=output_function(self.model_, self.output_),
+            output=self.output_,
+            feature_perturbation=self.feature_perturbation,
+            nsamples=self.nsamples if nsamples is None else nsamples,
+            tree_output=tree_model_output(self.model_, self.output_),
+            linear=linear_parts(self.model_, self.output_, self.n_features_in_),
+        )
+
+    def _compute(
+        self,
+        X: np.ndarray,
+        background: np.ndarray | None = None,
+        weights: np.ndarray | None = None,
+        seed: int | None = None,
+        setup: ShapSetup | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+        """``(phi, base, additivity_error, f(X))`` of rows X (fitted background by default)."""
+        setup = self._setup() if setup is None else setup
+        if background is None:
+            background, weights = self.background_, self.background_weights_
+        phi, base = shap_values(setup, X, background, weights, self.seed_ if seed is None else seed)
+        fx = setup.f(X)
+        gap = np.abs(phi.sum(axis=1) + base - fx)
+        error = float(gap.max())
+        bad = gap > self.additivity_tol * np.maximum(1.0, np.abs(fx))
+        if bad.any():
+            warnings.warn(
+                f"SHAP values of {int(bad.sum())} of {len(gap)} rows do not add up to the model "
+                f"output: |sum(phi) + base - f(x)| up to {error:.3g} ({setup.algorithm}); "
+                "recorded in annotations['additivity_error']",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return phi, base, error, fx
+
+    def _params(self, setup: ShapSetup | None = None, **extra: Any) -> dict[str, Any]:
+        setup = self._setup() if setup is None else setup
+        params = {
+            "mode": "model" if self.model is not None else "estimator",
+            "model": type(self.model_).__name__,
+            "algorithm": setup.algorithm,
+            "value_function": (
+                self.feature_perturbation if setup.algorithm == "linear" else "interventional"
+            ),
+            "output": self.output_,
+            "background": self.background_desc_,
+            "n_background": int(self.background_.shape[0]),
+            "background_weighted": self.background_weights_ is not None,
+            "nsamples": setup.nsamples if setup.algorithm in STOCHASTIC else None,
+            "random_state": self.random_state,
+            "seed": int(self.seed_),
+            "note": STOCHASTIC_NOTE if setup.algorithm in STOCHASTIC else "",
+        }
+        params.update(extra)
+        return params
+
+    def _local(
+        self,
+        X: np.ndarray,
+        phi: np.ndarray,
+        base: np.ndarray,
+        error: float,
+        fx: np.ndarray,
+        setup: ShapSetup | None = None,
+        **params: Any,
+    ) -> Explanation:
+        coords = {"sample": np.arange(X.shape[0]), "feature": self._names()}
+        values = xr.DataArray(phi, dims=("sample", "feature"), coords=coords, name="shap_value")
+        data = xr.DataArray(X, dims=("sample", "feature"), coords=coords, name="feature_value")
+        if np.ptp(base) == 0:
+            base_value: Any = float(base[0])
+        else:
+            base_value = xr.DataArray(base, dims=("sample",), coords={"sample": coords["sample"]})
+        return self._explanation(
+            values,
+            setup,
+            base_value=base_value,
+            data=data,
+            annotations={"additivity_error": error, "max_abs_output": float(np.abs(fx).max())},
+            kind="local",
+            **params,
+        )
+
+    def _global(
+        self,
+        phi: np.ndarray,
+        base: np.ndarray,
+        error: float,
+        fx: np.ndarray,
+        setup: ShapSetup | None = None,
+        **params: Any,
+    ) -> Explanation:
+        values = xr.DataArray(
+            np.abs(phi).mean(axis=0),
+            dims=("feature",),
+            coords={"feature": self._names()},
+            name="mean_abs_shap_value",
+        )
+        return self._explanation(
+            values,
+            setup,
+            base_value=float(base.mean()),
+            annotations={"additivity_error": error, "n_rows": float(phi.shape[0])},
+            kind="global",
+            **params,
+        )
+
+    def _explanation(
+        self, values: xr.DataArray, setup: ShapSetup | None, *, kind: str, **fields: Any
+    ) -> Explanation:
+        extra = {k: fields.pop(k) for k in list(fields) if k not in _FIELDS}
+        setup = self._setup() if setup is None else setup
+        return Explanation(
+            values=values,
+            method=f"{setup.algorithm}_shap",
+            backend="shap",
+            versions=library_versions("shap", "scikit-learn"),
+            params=self._params(setup, kind=kind, **extra),
+            output_name=output_label(self.model_, self.output_),
+            **fields,
+        )
+
+    # -- helpers ------------------------------------------------------------------
+    def _base_estimator(self) -> Any:
+        if self.model is not None:
+            return self.model
+        if self.estimator is not None:
+            return self.estimator
+        from sklearn.ensemble import RandomForestRegressor
+
+        return RandomForestRegressor(n_estimators=100)
+
+    def _check_params(self) -> None:
+        if self.model is not None and self.estimator is not None:
+            raise ValueError("pass either model= (already fit) or estimator= (to fit), not both")
+        if self.feature_perturbation not in PERTURBATIONS:
+            raise ValueError(
+                f"feature_perturbation must be one of {PERTURBATIONS}, "
+                f"got {self.feature_perturbation!r}"
+            )
+        if self.feature_perturbation == "correlation_dependent" and self.algorithm not in (
+            "auto",
+            "linear",
+        ):
+            raise ValueError(
+                "feature_perturbation='correlation_dependent' is linear SHAP's; "
+                f"algorithm={self.algorithm!r} is always interventional"
+            )
+        if not (isinstance(self.n_global_rows, int | np.integer) and self.n_global_rows >= 1):
+            raise ValueError(f"n_global_rows must be a positive int, got {self.n_global_rows!r}")
+
+    def _check_model_runs(self, f: Any) -> None:
+        try:
+            out = np.asarray(f(self.background_), dtype=np.float64)
+        except Exception as err:  # any failure inside the user's model
+            raise ValueError(
+                f"the model's output could not be computed on the background rows "
+                f"({type(err).__name__}: {err}); check that the model takes these "
+                f"{self.n_features_in_} features"
+            ) from err
+        if out.shape != (self.background_.shape[0],) or not np.all(np.isfinite(out)):
+            raise ValueError(
+                f"the model's output on the background rows must be {self.background_.shape[0]} "
+                f"finite numbers, got shape {out.shape}"
+            )
+
+    def _names(self) -> list[str]:
+        return [str(f) for f in self.feature_names_in_]
+
+
+_FIELDS = {"base_value", "data", "annotations", "error"}
