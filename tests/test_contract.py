@@ -47,6 +47,10 @@ CASES = {
         ),
         *_regression_data(),
     ),
+    "ebm": lambda: (
+        REGISTRY["ebm"](interactions=0, outer_bags=3, max_rounds=200, random_state=0),
+        *_regression_data(),
+    ),
     "gp": lambda: (REGISTRY["gp"](n_restarts=1, max_iter=10, random_state=0), *_regression_data()),
 }
 

@@ -205,15 +205,15 @@ def test_register_view_for_new_dims():
     from interpkit.report.views import _EXPLANATION_VIEWS, register_view
 
     expl = interpkit.Explanation(
-        xr.DataArray(np.zeros((2, 3)), dims=("term", "grid")), method="shape", backend="x"
+        xr.DataArray(np.zeros((2, 3)), dims=("layer", "unit")), method="acts", backend="x"
     )
     generic = Report("t").add(expl).to_html()
     assert '<table class="data">' in generic  # falls back to a table
-    register_view(("term", "grid"), lambda rep, e, title: rep.add_text(f"curves of {title}"))
+    register_view(("layer", "unit"), lambda rep, e, title: rep.add_text(f"units of {title}"))
     try:
-        assert "<p>curves of shape (x)</p>" in Report("t").add(expl).to_html()
+        assert "<p>units of acts (x)</p>" in Report("t").add(expl).to_html()
     finally:
-        del _EXPLANATION_VIEWS[("term", "grid")]
+        del _EXPLANATION_VIEWS[("layer", "unit")]
 
 
 def test_multiindex_columns_are_flattened_and_save_is_write(tmp_path):
@@ -221,3 +221,20 @@ def test_multiindex_columns_are_flattened_and_save_is_write(tmp_path):
     page = Report("t").add_table(table).to_html()
     assert ">m a<" in page and "(&#x27;m&#x27;" not in page
     assert Report("t").save(tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_ebm_shape_functions_get_one_curve_per_term_with_refit_bands():
+    pytest.importorskip("interpret")
+    from interpkit.datasets import load_prostate
+
+    X, y = load_prostate(return_X_y=True)
+    X = X[["lcavol", "lweight", "svi"]]
+    ebm = interpkit.EBMExplainer(interactions=0, outer_bags=2, max_rounds=100, random_state=0)
+    result = ebm.stability(X, y, n_boot=3, random_state=0, progress=False)
+    page = Report("t").add(ebm.fit(X, y).shape_functions(), title="shapes").to_html()
+    assert page.count('class="plotly-graph-div"') == 3 and "grey band" in page
+    page = Report("t").add(result, title="EBM").to_html()
+    # importance stability + 3 shape functions with refit bands; the term importances
+    # extra equals the main result here (no pairs) and is not shown twice
+    assert page.count('class="plotly-graph-div"') == 1 + 3
+    assert "orange band: the pointwise 95% interval over 3 bootstrap refits" in page

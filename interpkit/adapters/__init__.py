@@ -1,5 +1,6 @@
 """One module per backend. Each imports its library only when used."""
 
+from interpkit.adapters.ebm import EBMExplainer
 from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
 from interpkit.adapters.gpytorch import GPExplainer
 from interpkit.adapters.lime import LimeExplainer
@@ -15,12 +16,14 @@ REGISTRY = {
     "mdi": ImportanceExplainer,
     "permutation": ImportanceExplainer,
     "gp": GPExplainer,
+    "ebm": EBMExplainer,
     "shap": ShapExplainer,
     "lime": LimeExplainer,
 }
 
 __all__ = [
     "REGISTRY",
+    "EBMExplainer",
     "ElasticNetExplainer",
     "GPExplainer",
     "ImportanceExplainer",

@@ -26,6 +26,10 @@ function                        input
 :func:`tree_partition`          TreePartition (``interpkit.trees.tree_partition``)
 :func:`split_choice`            SplitChoice (``interpkit.trees.split_choice``)
 :func:`boosting_stages`         BoostingStages (``interpkit.boosting.boosting_stages``)
+:func:`shape_function`          Explanation ``("term", "grid")`` (EBM), with a StabilityResult
+:func:`term_importance`         Explanation ``("feature",)`` or StabilityResult (EBM)
+:func:`pair_heatmap`            Explanation ``("grid_0", "grid_1")`` (EBM pair term)
+:func:`ebm_contributions`       EBM local Explanation, one row
 :func:`waterfall`               local Explanation (SHAP or any additive attribution), one row
 :func:`beeswarm`                local Explanation with feature values, all rows
 :func:`shap_bar`                global Explanation or StabilityResult (mean |SHAP| with intervals)
@@ -56,6 +60,7 @@ from interpkit.plots.diagnostics import (
     correlation_vs_importance,
     replicate_distribution,
 )
+from interpkit.plots.ebm import ebm_contributions, pair_heatmap, shape_function, term_importance
 from interpkit.plots.importance import contributions, importance
 from interpkit.plots.linear import cv_curve, path
 from interpkit.plots.prediction import compare_prediction_stability, prediction_stability
@@ -86,18 +91,22 @@ __all__ = [
     "correlation_vs_importance",
     "cv_curve",
     "dependence",
+    "ebm_contributions",
     "gp",
     "importance",
     "kernel_convergence",
     "marginal_vs_conditional",
+    "pair_heatmap",
     "path",
     "prediction_stability",
     "rank_bump",
     "replicate_distribution",
     "shap_bar",
     "shap_heatmap",
+    "shape_function",
     "split_choice",
     "stability",
+    "term_importance",
     "tree_partition",
     "waterfall",
 ]

@@ -35,6 +35,7 @@ View = Callable[["Report", Any, str], None]
 _EXPLANATION_VIEWS: dict[tuple[str, ...], View] = {}
 _STABILITY_VIEWS: dict[tuple[str, ...], View] = {}
 MAX_TABLE_ROWS = 30
+MAX_SHAPE_TERMS = 12
 BEESWARM_MIN_ROWS = 10
 
 
@@ -66,6 +67,8 @@ def add_result(report: Report, obj: Any, title: str | None = None) -> None:
         view = _STABILITY_VIEWS.get(dims, _generic_stability_view)
         view(report, obj, title or _stability_title(obj))
         for name, extra in obj.extras.items():
+            if extra.reference.values.equals(obj.reference.values):
+                continue  # e.g. an EBM's term importances when it has no pair terms
             add_result(report, extra, f"{title or obj.replicates.method}: {name}")
     elif isinstance(obj, Explanation):
         view = _EXPLANATION_VIEWS.get(obj.dims, _generic_explanation_view)
@@ -118,6 +121,30 @@ def _cv_view(report: Report, expl: Explanation, title: str) -> None:
     from interpkit import plots
 
     report.add_figure(plots.cv_curve(expl), caption=title)
+
+
+def _shape_view(report: Report, expl: Explanation, title: str) -> None:
+    _shape_figures(report, expl, None, title)
+
+
+def _shape_stability_view(report: Report, result: StabilityResult, title: str) -> None:
+    _shape_figures(report, result.reference, result, title)
+
+
+def _shape_figures(report: Report, expl: Explanation, result, title: str) -> None:
+    from interpkit import plots
+
+    terms = [str(t) for t in expl.values.coords["term"].values][:MAX_SHAPE_TERMS]
+    band = "grey band: ±1 SD across the model's internal bags, not a confidence interval"
+    if result is not None:
+        band += (
+            f"; orange band: the pointwise {result.level:.0%} interval over "
+            f"{result.n_replicates} {result.scheme} refits"
+        )
+    for term in terms:
+        report.add_figure(
+            plots.shape_function(expl, term, result), caption=f"{title}: {term} ({band})."
+        )
 
 
 def _generic_explanation_view(report: Report, expl: Explanation, title: str) -> None:
@@ -222,6 +249,8 @@ register_view(("sample", "feature"), _local_view)
 register_view(("lambda", "feature"), _path_view)
 register_view(("lambda",), _cv_view)
 register_view(("feature",), _feature_stability_view, stability=True)
+register_view(("term", "grid"), _shape_view)
+register_view(("term", "grid"), _shape_stability_view, stability=True)
 
 
 def provenance_of(obj: Any) -> dict[str, Any]:
