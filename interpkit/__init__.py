@@ -35,6 +35,7 @@ _LAZY = {
     "LimeExplainer": "interpkit.adapters.lime",
     "GPExplainer": "interpkit.adapters.gpytorch",
     "drop_and_refit": "interpkit.indispensability",
+    "DropRefitResult": "interpkit.indispensability",
     "kernel_convergence": "interpkit.adapters.shap",
     "baseline_sensitivity": "interpkit.adapters.shap",
     "marginal_vs_conditional": "interpkit.adapters.shap",
@@ -45,6 +46,7 @@ _LAZY = {
 
 __all__ = [
     "Comparison",
+    "DropRefitResult",
     "EBMExplainer",
     "ElasticNetExplainer",
     "Explainer",
@@ -82,7 +84,7 @@ if TYPE_CHECKING:
     from interpkit.comparison import Comparison, compare
     from interpkit.explainer import Explainer
     from interpkit.explanation import Explanation, load, stack
-    from interpkit.indispensability import drop_and_refit
+    from interpkit.indispensability import DropRefitResult, drop_and_refit
     from interpkit.report.html import Report
     from interpkit.stability import StabilityResult
 

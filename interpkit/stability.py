@@ -167,8 +167,8 @@ class StabilityResult:
             "sd": vals.std("replicate", ddof=1)
             if self.n_replicates > 1
             else vals.mean("replicate") * np.nan,
-            "lower": vals.quantile(lo, "replicate").drop_vars("quantile"),
-            "upper": vals.quantile(hi, "replicate").drop_vars("quantile"),
+            "lower": _quantile(vals, lo),
+            "upper": _quantile(vals, hi),
             "selection_frequency": nonzero.mean("replicate"),
             "sign_agreement": (np.maximum(n_pos, n_neg) / n_nonzero.where(n_nonzero > 0)),
         }
@@ -181,8 +181,8 @@ class StabilityResult:
             return table.reset_index()
         ranks = self.ranks()
         table["mean_rank"] = ranks.mean("replicate").to_numpy()
-        table["rank_lower"] = ranks.quantile(lo, "replicate").to_numpy()
-        table["rank_upper"] = ranks.quantile(hi, "replicate").to_numpy()
+        table["rank_lower"] = _quantile(ranks, lo).to_numpy()
+        table["rank_upper"] = _quantile(ranks, hi).to_numpy()
         return table.sort_values(["mean_rank", "selection_frequency"], ascending=[True, False])
 
     def ranks(self) -> xr.DataArray:
@@ -238,6 +238,16 @@ class StabilityResult:
             f"<interpkit.StabilityResult {self.replicates.method!r}: {self.n_replicates} "
             f"{self.scheme} replicates, dims {self.replicates.dims}>"
         )
+
+
+def _quantile(values: xr.DataArray, q: float) -> xr.DataArray:
+    """Percentile over replicates, NaN-aware only when needed.
+
+    xarray's NaN-skipping quantile loops over elements (15 s at p = 10,000);
+    without NaN the plain one is vectorised and gives the same numbers.
+    """
+    skipna = bool(values.isnull().any())
+    return values.quantile(q, "replicate", skipna=skipna).drop_vars("quantile")
 
 
 def kendall_tau_matrix(ranks: np.ndarray, chunk: int = 200_000) -> np.ndarray:

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.tree import DecisionTreeRegressor
 
 from interpkit.adapters import REGISTRY
@@ -27,6 +28,12 @@ CASES = {
     "mdi": lambda: (REGISTRY["mdi"](method="mdi", random_state=0), *_regression_data()),
     "permutation": lambda: (
         REGISTRY["permutation"](method="permutation", n_repeats=3, random_state=0),
+        *_regression_data(),
+    ),
+    "mdi_plus": lambda: (
+        REGISTRY["mdi_plus"](
+            RandomForestRegressor(n_estimators=8), method="mdi_plus", random_state=0
+        ),
         *_regression_data(),
     ),
     "shap": lambda: (

@@ -289,3 +289,13 @@ def test_replicate_distribution_box_data(dup_result):
     )
     with pytest.raises(ValueError, match="top"):
         replicate_distribution(dup_result, top=0)
+
+
+@pytest.mark.parametrize("p", [2, 3, 4, 7, 10])
+def test_median_off_diagonal_equals_numpy_median(p):
+    from interpkit.diagnostics import _median_off_diagonal
+
+    rng = np.random.default_rng(p)
+    corr = np.abs(np.corrcoef(rng.normal(size=(6, p)), rowvar=False))
+    expected = [np.median(np.delete(corr[j], j)) for j in range(p)]
+    np.testing.assert_allclose(_median_off_diagonal(corr.copy()), expected, atol=1e-15)

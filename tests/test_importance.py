@@ -25,7 +25,7 @@ def _planted(n=200, p=6, seed=0):
 
 
 def _forest(**kw):
-    return RandomForestRegressor(n_estimators=30, **kw)
+    return RandomForestRegressor(**{"n_estimators": 30, **kw})
 
 
 def test_mdi_equals_feature_importances():
@@ -217,3 +217,179 @@ def test_bad_input_and_params():
         ImportanceExplainer(_forest(), method="permutation", scoring=["r2", "max_error"]).fit(X, y)
     with pytest.raises(ValueError, match="y contains"):
         ImportanceExplainer(LogisticRegression()).fit(X, np.r_[np.nan, np.zeros(59)])
+
+
+# -- tuning by CV inside fit --------------------------------------------------------------
+def test_tuning_equals_gridsearchcv_and_refits_on_all_rows():
+    from sklearn.model_selection import GridSearchCV, KFold
+    from sklearn.tree import DecisionTreeRegressor
+
+    X, y = _planted(n=150)
+    grid = {"ccp_alpha": [0.0, 0.05, 0.5, 2.0], "max_depth": [2, 4]}
+    folds = KFold(4, shuffle=True, random_state=0)
+    expl = ImportanceExplainer(
+        DecisionTreeRegressor(), method="mdi", param_grid=grid, cv=folds, random_state=3
+    ).fit(X, y)
+    search = GridSearchCV(DecisionTreeRegressor(random_state=3), grid, cv=folds).fit(X, y)
+    assert expl.best_params_ == search.best_params_
+    assert expl.best_score_ == pytest.approx(search.best_score_)
+    np.testing.assert_allclose(
+        expl.cv_results_["mean_test_score"], search.cv_results_["mean_test_score"]
+    )
+    assert len(expl.cv_results_) == 8 and "param_ccp_alpha" in expl.cv_results_
+    # MDI of the refit best tree, fit on all rows
+    np.testing.assert_allclose(
+        expl.explain().to_numpy(), search.best_estimator_.feature_importances_
+    )
+    glob = expl.explain()
+    assert glob.params["best_params"] == search.best_params_
+    assert glob.annotations["best_cv_score"] == pytest.approx(search.best_score_)
+
+
+def test_permutation_tunes_on_the_training_split_only():
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    X, y = _planted(n=160)
+    grid = {"max_features": [0.2, 1.0]}
+    folds = KFold(3, shuffle=True, random_state=1)
+    expl = ImportanceExplainer(
+        _forest(), method="permutation", param_grid=grid, cv=folds, random_state=2
+    ).fit(X, y)
+    X_tr, _, y_tr, _ = train_test_split(X.to_numpy(), y.to_numpy(), test_size=0.25, random_state=2)
+    search = GridSearchCV(_forest(random_state=2), grid, cv=folds).fit(X_tr, y_tr)
+    np.testing.assert_allclose(
+        expl.cv_results_["mean_test_score"], search.cv_results_["mean_test_score"]
+    )
+    assert expl.best_params_ == search.best_params_
+
+
+def test_int_cv_keeps_bootstrap_copies_in_one_fold():
+    from interpkit.adapters._tuning import _folds, copy_groups
+
+    X, y = _planted(n=80)
+    rows = np.random.default_rng(1).integers(80, size=80)
+    Xb = X.to_numpy()[rows]
+    groups = copy_groups(Xb)
+    np.testing.assert_array_equal(groups == groups[:, None], rows == rows[:, None])
+    for classifier, target in ((False, y.to_numpy()[rows]), (True, (y.to_numpy()[rows] > 0))):
+        folds = _folds(4, Xb, target, classifier, 0)
+        assert len(folds) == 4
+        for train, test in folds:
+            assert not set(rows[train]) & set(rows[test])
+
+
+def test_stability_retunes_and_tuned_params_can_be_fixed():
+    from sklearn.exceptions import NotFittedError
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = _planted(n=120)
+    labels = np.where(y > 0, "yes", "no")
+    grid = {"ccp_alpha": [0.0, 0.02, 0.1]}
+    cart = ImportanceExplainer(DecisionTreeClassifier(), param_grid=grid, cv=3, random_state=0)
+    with pytest.raises(NotFittedError):
+        cart.with_tuned_params()
+    result = cart.stability(X, labels, n_boot=4, random_state=0, progress=False)
+    info = result.replicate_info
+    assert set(info["ccp_alpha"]) <= {0.0, 0.02, 0.1}
+    assert info["best_cv_score"].between(0, 1).all()
+    cart.fit(X, labels)
+    fixed = cart.with_tuned_params()
+    assert fixed.param_grid is None and cart.param_grid == grid  # the original is untouched
+    assert fixed.estimator.ccp_alpha == cart.best_params_["ccp_alpha"]
+    refit = clone(fixed).fit(X, labels)
+    assert refit.best_params_ is None
+    np.testing.assert_allclose(refit.explain().to_numpy(), cart.explain().to_numpy())
+    fixed_result = fixed.stability(X, labels, n_boot=3, random_state=0, progress=False)
+    assert "ccp_alpha" not in fixed_result.replicate_info
+    with pytest.raises(ValueError, match="without param_grid"):
+        refit.with_tuned_params()
+
+
+def test_bad_param_grid():
+    X, y = _planted(n=60)
+    with pytest.raises(ValueError, match=r"does not have.*\['mtry'\]|\['mtry'\].*does not have"):
+        ImportanceExplainer(_forest(), param_grid={"mtry": [1, 2]}).fit(X, y)
+    with pytest.raises(ValueError, match="non-empty list"):
+        ImportanceExplainer(_forest(), param_grid={"max_features": 0.5}).fit(X, y)
+    with pytest.raises(ValueError, match="non-empty dict"):
+        ImportanceExplainer(_forest(), param_grid=[]).fit(X, y)
+    with pytest.raises(ValueError, match="at least 2 folds"):
+        ImportanceExplainer(_forest(), param_grid={"max_depth": [2, 3]}, cv=1).fit(X, y)
+
+
+# -- out-of-bag permutation importance ------------------------------------------------------
+def _oob_by_hand(forest, X, y, n_repeats, random_state):
+    """Per tree, permutation_importance on rows whose values never appear in its bag."""
+    n_trees = len(forest.estimators_)
+    seeds = np.random.RandomState(random_state).randint(np.iinfo(np.int32).max, size=n_trees)
+    drops = []
+    trees = zip(forest.estimators_, forest.estimators_samples_, seeds, strict=True)
+    for tree, inbag, seed in trees:
+        bag = {tuple(r) for r in X[inbag]}
+        oob = np.array([tuple(r) not in bag for r in X])
+        res = permutation_importance(
+            tree, X[oob], y[oob], n_repeats=n_repeats, random_state=int(seed)
+        )
+        drops.append(res.importances)
+    drops = np.concatenate(drops, axis=1)
+    return drops.mean(axis=1), drops.std(axis=1)
+
+
+@pytest.mark.parametrize("bootstrap_rows", [False, True])
+def test_oob_permutation_equals_per_tree_permutation_importance(bootstrap_rows):
+    X, y = _planted(n=150)
+    Xa, ya = X.to_numpy(), y.to_numpy()
+    if bootstrap_rows:  # copies of a row: a copy of an in-bag row is not out of bag
+        rows = np.random.default_rng(0).integers(150, size=150)
+        Xa, ya = Xa[rows], ya[rows]
+    expl = ImportanceExplainer(
+        _forest(n_estimators=15),
+        method="permutation",
+        permutation_data="oob",
+        n_repeats=2,
+        random_state=4,
+    ).fit(Xa, ya)
+    forest = expl.estimator_
+    assert forest.n_estimators == 15 and forest.random_state == 4
+    np.testing.assert_allclose(
+        forest.predict(Xa[:5]), _forest(n_estimators=15, random_state=4).fit(Xa, ya).predict(Xa[:5])
+    )  # fit on all rows
+    mean, std = _oob_by_hand(forest, Xa, ya, 2, 4)
+    glob = expl.explain()
+    np.testing.assert_allclose(glob.to_numpy(), mean)
+    np.testing.assert_allclose(glob.error.to_numpy(), std)
+    assert glob.params["permutation_data"] == "oob"
+    assert 0.3 < glob.annotations["oob_tree_score"] < 1
+    assert expl.test_indices_ is None
+
+
+def test_oob_classifier_and_noise_interval_covers_zero():
+    X, y = _planted()
+    labels = np.where(y > 0, "yes", "no")
+    expl = ImportanceExplainer(
+        RandomForestClassifier(n_estimators=20),
+        method="permutation",
+        permutation_data="oob",
+        n_repeats=2,
+        random_state=0,
+    )
+    assert set(np.argsort(-expl.fit(X, labels).explain().to_numpy())[:3]) == {0, 1, 2}
+    result = expl.stability(X, labels, n_boot=8, random_state=0, progress=False)
+    table = result.summary()
+    for noise in ("x3", "x4", "x5"):
+        assert table.loc[noise, "lower"] <= 0 <= table.loc[noise, "upper"]
+    for signal in ("x0", "x1", "x2"):
+        assert table.loc[signal, "lower"] > 0
+    assert result.replicate_info["oob_tree_score"].between(0.5, 1).all()
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [_forest(bootstrap=False), LinearRegression(), make_pipeline(StandardScaler(), _forest())],
+)
+def test_oob_needs_a_bagged_forest(estimator):
+    X, y = _planted(n=60)
+    with pytest.raises(ValueError, match="needs a bagged forest.*permutation_data='holdout'"):
+        ImportanceExplainer(estimator, method="permutation", permutation_data="oob").fit(X, y)
+    with pytest.raises(ValueError, match="permutation_data must be one of"):
+        ImportanceExplainer(_forest(), method="permutation", permutation_data="test").fit(X, y)

@@ -12,9 +12,10 @@ REGISTRY = {
     "lasso": LassoExplainer,
     "ridge": RidgeExplainer,
     "enet": ElasticNetExplainer,
-    # one class, two methods: ImportanceExplainer(method="mdi" | "permutation")
+    # one class, three methods: ImportanceExplainer(method="mdi" | "permutation" | "mdi_plus")
     "mdi": ImportanceExplainer,
     "permutation": ImportanceExplainer,
+    "mdi_plus": ImportanceExplainer,
     "gp": GPExplainer,
     "ebm": EBMExplainer,
     "shap": ShapExplainer,

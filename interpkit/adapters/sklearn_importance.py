@@ -1,11 +1,20 @@
-"""Impurity (MDI) and permutation importance of any scikit-learn estimator.
+"""Impurity (MDI), permutation and MDI+ importance of scikit-learn estimators.
 
 Global explanations:
 
 * ``method="mdi"``: the fitted estimator's ``feature_importances_`` (mean
   decrease in impurity for tree ensembles), the estimator fit on all rows;
 * ``method="permutation"``: :func:`sklearn.inspection.permutation_importance`
-  on a held-out split, the estimator fit on the rest.
+  on a held-out split, the estimator fit on the rest; or, for bagged forests
+  (``permutation_data="oob"``), Breiman's out-of-bag version: every tree
+  scored on its own out-of-bag rows with each feature shuffled among them,
+  the forest fit on all rows;
+* ``method="mdi_plus"``: MDI+ of a random forest through imodels
+  (:mod:`interpkit.adapters._mdi_plus`).
+
+With ``param_grid`` the estimator's hyperparameters are tuned by K-fold CV
+inside ``fit`` (:mod:`interpkit.adapters._tuning`), so every stability
+replicate tunes again.
 
 Local explanations (both methods) are *mean-replacement occlusion*: for row
 ``i`` and feature ``j``::
@@ -26,17 +35,31 @@ from typing import Any
 import numpy as np
 import xarray as xr
 from sklearn.base import clone, is_classifier
+from sklearn.utils.validation import check_is_fitted
 
+from interpkit.adapters._mdi_plus import (
+    FOREST_TYPES,
+    check_forest,
+    fit_mdi_plus,
+    oob_permutation,
+)
+from interpkit.adapters._tuning import (
+    check_param_grid,
+    grid_search,
+    holdout_split,
+    scalar_params,
+)
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation
 
 __all__ = ["ImportanceExplainer"]
 
-METHODS = ("mdi", "permutation")
+METHODS = ("mdi", "permutation", "mdi_plus")
+PERMUTATION_DATA = ("holdout", "oob")
 
 
 class ImportanceExplainer(Explainer):
-    """Feature importance of a scikit-learn estimator: MDI or permutation.
+    """Feature importance of a scikit-learn estimator: MDI, permutation or MDI+.
 
     Parameters
     ----------
@@ -46,37 +69,74 @@ class ImportanceExplainer(Explainer):
         ``n_jobs`` is left as given; keep it at 1 or None for bit-identical
         results (a forest predicting on several threads sums its trees in
         whatever order they finish, which changes the last digits).
-    method : {"mdi", "permutation"}
+    method : {"mdi", "permutation", "mdi_plus"}
         ``"mdi"``: the estimator's ``feature_importances_`` (trees and tree
-        ensembles), fit on all rows. ``"permutation"``: fit on a training
-        split, then the mean drop in score over ``n_repeats`` shuffles of
-        each feature on the held-out split (any estimator, pipelines
-        included); ``error`` holds the standard deviation over the repeats.
+        ensembles), fit on all rows. ``"permutation"``: the mean drop in
+        score over ``n_repeats`` shuffles of each feature, on the rows
+        ``permutation_data`` names (any estimator, pipelines included);
+        ``error`` holds the standard deviation over the repeats.
+        ``"mdi_plus"``: MDI+ (Agarwal et al., 2023) of a random forest or
+        extra-trees model, through imodels' ``RandomForestPlus`` (needs the
+        ``mdiplus`` extra); about 0 for a useless feature, negative values
+        possible. Its cost grows with the leaves per tree: fully grown
+        trees are ~25x slower than ``min_samples_leaf=5`` (the MDI+
+        paper's setting).
     n_repeats : int, default 5
         Shuffles per feature (permutation only).
     scoring : str or callable, optional
-        Score for permutation importance; the estimator's ``score`` when None.
+        Score for permutation importance and for tuning; the estimator's
+        ``score`` (R^2 or accuracy) when None.
     test_size : float, default 0.25
-        Held-out fraction (permutation only). Identical rows (e.g. copies of
-        one row in a bootstrap sample) always go to the same side of the
-        split, so held-out rows are never rows the model was trained on. For
-        classifiers the split is stratified when every class has two rows.
+        Held-out fraction (``permutation_data="holdout"``). Identical rows
+        (e.g. copies of one row in a bootstrap sample) always go to the same
+        side of the split, so held-out rows are never rows the model was
+        trained on. For classifiers the split is stratified when every class
+        has two rows.
+    permutation_data : {"holdout", "oob"}, default "holdout"
+        Where permutation importance is measured. ``"oob"`` needs a bagged
+        forest (``RandomForest*`` / ``ExtraTrees*`` with ``bootstrap=True``):
+        the forest is fit on all rows and each tree is scored on its
+        out-of-bag rows (rows with a copy in the tree's bootstrap sample
+        count as in-bag), before and after shuffling each feature among
+        them; importance and ``error`` are the mean and SD over trees and
+        repeats of the per-tree drop.
+    param_grid : dict or list of dicts, optional
+        Hyperparameters to tune by CV inside ``fit`` (scikit-learn's
+        ``GridSearchCV``, refit on all the rows the model is fit on), e.g.
+        ``{"ccp_alpha": [...]}`` for a CART tree (rpart's ``cp``) or
+        ``{"max_features": [...]}`` for a forest (``mtry``). Pipeline steps
+        use scikit-learn's ``step__param`` names. None: no tuning.
+        :meth:`with_tuned_params` gives an explainer fixed at the chosen
+        values (e.g. for a bootstrap at fixed hyperparameters).
+    cv : int or scikit-learn splitter, default 5
+        Folds for tuning. With an int, copies of one row share a fold and
+        classifiers get stratified folds.
     random_state : int, optional
-        Seeds the split, the shuffles, and the estimator (set as its
-        ``random_state`` when it has that parameter).
+        Seeds the split, the folds, the shuffles, and the estimator (set as
+        its ``random_state`` when it has that parameter).
 
     Attributes
     ----------
-    estimator_ : the fitted clone.
+    estimator_ : the fitted clone (for ``"mdi_plus"``, imodels' fitted
+        ``RandomForestPlusRegressor`` / ``RandomForestPlusClassifier``).
     feature_means_ : ndarray, shape (n_features,)
         Means over the rows ``estimator_`` was fit on (for local explanations).
     importances_ : ndarray, shape (n_features,)
     importances_std_ : ndarray or None
         Standard deviation over repeats (permutation only).
     train_indices_, test_indices_ : ndarray or None
-        Rows of the split (permutation only).
+        Rows of the split (holdout permutation only).
     test_score_ : float or None
-        Held-out score of ``estimator_`` (permutation only).
+        Held-out score of ``estimator_`` (holdout permutation only).
+    oob_tree_score_ : float or None
+        Mean score of the trees on their out-of-bag rows (``"oob"`` only).
+    best_params_ : dict or None
+        Hyperparameters chosen by CV (with ``param_grid``).
+    best_score_ : float or None
+        Their mean CV score.
+    cv_results_ : pandas.DataFrame or None
+        One row per grid point: ``param_*``, ``mean_test_score``,
+        ``std_test_score``, ``rank_test_score``, ``mean_fit_time``.
     is_classifier_ : bool
     classes_ : ndarray
         Classifiers only.
@@ -88,8 +148,18 @@ class ImportanceExplainer(Explainer):
     classifiers (the decision function when there is no ``predict_proba``);
     for multiclass classifiers ``predict`` returns the predicted labels and
     the local explanations use the probability (else the decision function)
-    of the class predicted for the unchanged row. Stability analysis is
-    limited to regression and binary targets for now.
+    of the class predicted for the unchanged row. For ``"mdi_plus"`` the
+    model is the RF+ model (the forest's trees as features of a ridge fit).
+
+    Examples
+    --------
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> cart = ImportanceExplainer(
+    ...     DecisionTreeClassifier(), method="mdi",
+    ...     param_grid={"ccp_alpha": [0.0, 0.01, 0.05]}, cv=5, random_state=0)
+    >>> cart.fit(X, y).best_params_            # doctest: +SKIP
+    {'ccp_alpha': 0.01}
+    >>> fixed = cart.with_tuned_params()       # no tuning in bootstrap replicates
     """
 
     def __init__(
@@ -99,6 +169,9 @@ class ImportanceExplainer(Explainer):
         n_repeats: int = 5,
         scoring: Any = None,
         test_size: float = 0.25,
+        permutation_data: str = "holdout",
+        param_grid: Any = None,
+        cv: Any = 5,
         random_state: Any = None,
     ) -> None:
         self.estimator = estimator
@@ -106,6 +179,9 @@ class ImportanceExplainer(Explainer):
         self.n_repeats = n_repeats
         self.scoring = scoring
         self.test_size = test_size
+        self.permutation_data = permutation_data
+        self.param_grid = param_grid
+        self.cv = cv
         self.random_state = random_state
 
     # -- contract hooks ------------------------------------------------------
@@ -120,9 +196,10 @@ class ImportanceExplainer(Explainer):
             self.classes_ = np.unique(y)
         self.importances_std_ = None
         self.train_indices_ = self.test_indices_ = None
-        self.test_score_ = None
+        self.test_score_ = self.oob_tree_score_ = None
+        self.best_params_ = self.best_score_ = self.cv_results_ = None
         if self.method == "mdi":
-            est.fit(X, y)
+            est = self._tune_and_fit(est, X, y)
             if not hasattr(est, "feature_importances_"):
                 raise ValueError(
                     f"{type(est).__name__} has no feature_importances_ (only trees and "
@@ -131,12 +208,22 @@ class ImportanceExplainer(Explainer):
                 )
             self.importances_ = np.asarray(est.feature_importances_, dtype=np.float64)
             self.feature_means_ = X.mean(axis=0)
+        elif self.method == "mdi_plus":
+            if self.param_grid is not None:
+                est = clone(self._tune_and_fit(est, X, y))  # RF+ refits the tuned forest
+            codes = np.searchsorted(self.classes_, y) if self.is_classifier_ else y
+            est, self.importances_ = fit_mdi_plus(est, X, codes, self.is_classifier_)
+            self.feature_means_ = X.mean(axis=0)
+        elif self.permutation_data == "oob":
+            est = self._tune_and_fit(est, X, y)
+            self._oob_permutation(est, X, y)
+            self.feature_means_ = X.mean(axis=0)
         else:
             from sklearn.inspection import permutation_importance
             from sklearn.metrics import check_scoring
 
             train, test = self._split(X, y)
-            est.fit(X[train], y[train])
+            est = self._tune_and_fit(est, X[train], y[train])
             result = permutation_importance(
                 est,
                 X[test],
@@ -153,11 +240,41 @@ class ImportanceExplainer(Explainer):
             self.feature_means_ = X[train].mean(axis=0)
         self.estimator_ = est
 
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities of a classifier, shape (n_samples, n_classes), columns ``classes_``.
+
+        For ``method="mdi_plus"`` these are RF+'s ridge fits to the one-hot
+        labels, clipped to [0, 1] and renormalised per row.
+        """
+        check_is_fitted(self)
+        if not self.is_classifier_ or not hasattr(self.estimator_, "predict_proba"):
+            raise ValueError(f"{type(self.estimator_).__name__} gives no class probabilities")
+        proba = np.asarray(self.estimator_.predict_proba(self._check_rows(X)), dtype=np.float64)
+        if self.method == "mdi_plus":
+            proba = np.clip(proba, 0.0, 1.0) + 1e-12
+            proba /= proba.sum(axis=1, keepdims=True)
+        return proba
+
+    def with_tuned_params(self) -> ImportanceExplainer:
+        """An unfitted copy whose estimator is fixed at the hyperparameters CV chose.
+
+        ``param_grid`` is dropped, so refits (e.g. stability replicates) use
+        these values instead of tuning again.
+        """
+        check_is_fitted(self)
+        if self.best_params_ is None:
+            raise ValueError("this explainer was fit without param_grid: nothing was tuned")
+        copy = clone(self)
+        estimator = clone(self._base_estimator()).set_params(**self.best_params_)
+        return copy.set_params(estimator=estimator, param_grid=None)
+
     def _predict(self, X: np.ndarray) -> np.ndarray:
         est = self.estimator_
         if not self.is_classifier_:
             return np.asarray(est.predict(X), dtype=np.float64)
         if self.classes_.size > 2:
+            if self.method == "mdi_plus":  # RF+ was fit on class codes 0..K-1
+                return self.classes_[np.argmax(est.predict_proba(X), axis=1)]
             return np.asarray(est.predict(X))
         if hasattr(est, "predict_proba"):
             return np.asarray(est.predict_proba(X)[:, 1], dtype=np.float64)
@@ -172,7 +289,7 @@ class ImportanceExplainer(Explainer):
             error = xr.DataArray(
                 self.importances_std_, dims=("feature",), coords=coords, name="importance_std"
             )
-        method = "mdi" if self.method == "mdi" else "permutation_importance"
+        method = "permutation_importance" if self.method == "permutation" else self.method
         return self._explanation(values, method, error=error)
 
     def _explain_local(self, X: np.ndarray) -> Explanation:
@@ -190,7 +307,15 @@ class ImportanceExplainer(Explainer):
         return self._explanation(values, "mean_replacement", kind="local", data=data)
 
     def _replicate_info(self) -> dict[str, float]:
-        return {} if self.test_score_ is None else {"test_score": self.test_score_}
+        info: dict[str, Any] = {}
+        if self.test_score_ is not None:
+            info["test_score"] = self.test_score_
+        if self.oob_tree_score_ is not None:
+            info["oob_tree_score"] = self.oob_tree_score_
+        if self.best_params_ is not None:
+            info.update(scalar_params(self.best_params_))
+            info["best_cv_score"] = self.best_score_
+        return info
 
     # -- helpers --------------------------------------------------------------
     def _base_estimator(self) -> Any:
@@ -206,10 +331,52 @@ class ImportanceExplainer(Explainer):
             est.set_params(random_state=self.random_state)
         return est
 
+    def _tune_and_fit(self, est: Any, X: np.ndarray, y: np.ndarray) -> Any:
+        """Fit ``est``; with ``param_grid``, tune it by CV first (refit on all of X)."""
+        if self.param_grid is None:
+            return est.fit(X, y)
+        best, self.best_params_, self.best_score_, self.cv_results_ = grid_search(
+            est,
+            self.param_grid,
+            X,
+            y,
+            cv=self.cv,
+            scoring=self.scoring,
+            classifier=self.is_classifier_,
+            random_state=self.random_state,
+        )
+        return best
+
+    def _oob_permutation(self, forest: Any, X: np.ndarray, y: np.ndarray) -> None:
+        # the trees of a classifier forest were fit on class codes 0..K-1
+        codes = np.searchsorted(forest.classes_, y) if self.is_classifier_ else y
+        self.importances_, self.importances_std_, self.oob_tree_score_ = oob_permutation(
+            forest, X, codes, self.scoring, self.n_repeats, self.random_state
+        )
+
     def _check_params(self) -> None:
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if self.param_grid is not None:
+            check_param_grid(self.param_grid, self._base_estimator())
+        if self.method == "mdi_plus":
+            check_forest(self._base_estimator())
         if self.method == "permutation":
+            if self.permutation_data not in PERMUTATION_DATA:
+                raise ValueError(
+                    f"permutation_data must be one of {PERMUTATION_DATA}, "
+                    f"got {self.permutation_data!r}"
+                )
+            if self.permutation_data == "oob":
+                base = self._base_estimator()
+                if type(base).__name__ not in FOREST_TYPES or not base.get_params().get(
+                    "bootstrap", False
+                ):
+                    raise ValueError(
+                        "permutation_data='oob' needs a bagged forest (one of "
+                        f"{FOREST_TYPES} with bootstrap=True), got {type(base).__name__}; "
+                        "use permutation_data='holdout'"
+                    )
             if not (isinstance(self.n_repeats, int | np.integer) and self.n_repeats >= 1):
                 raise ValueError(f"n_repeats must be an integer >= 1, got {self.n_repeats!r}")
             if not 0 < self.test_size < 1:
@@ -218,50 +385,7 @@ class ImportanceExplainer(Explainer):
                 raise ValueError("scoring must be one metric (a str or callable), not several")
 
     def _split(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Train/test rows; identical rows stay on one side (bootstrap copies)."""
-        from sklearn.model_selection import train_test_split
-
-        # group ids numbered by first appearance, so without repeats group g is row g
-        _, first, inverse = np.unique(X, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.ravel()
-        order = np.argsort(first, kind="stable")
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        group = rank[inverse]
-        n_groups = order.size
-        group_first_row = first[order]
-        stratify = None
-        if self.is_classifier_:
-            labels = y[group_first_row]
-            _, counts = np.unique(labels, return_counts=True)
-            if counts.min() >= 2 and counts.size >= 2:
-                stratify = labels
-        try:
-            train_g, test_g = train_test_split(
-                np.arange(n_groups),
-                test_size=self.test_size,
-                random_state=self.random_state,
-                stratify=stratify,
-            )
-        except ValueError:  # too few rows of a class to stratify at this test_size
-            train_g, test_g = train_test_split(
-                np.arange(n_groups), test_size=self.test_size, random_state=self.random_state
-            )
-        # rows in train_test_split's order (the order changes RF fits and shuffles)
-        position = np.empty(n_groups, dtype=np.int64)
-        position[train_g] = np.arange(train_g.size)
-        position[test_g] = np.arange(test_g.size)
-        in_test = np.zeros(n_groups, dtype=bool)
-        in_test[test_g] = True
-        rows = np.arange(X.shape[0])
-        train, test = rows[~in_test[group]], rows[in_test[group]]
-        train = train[np.argsort(position[group[train]], kind="stable")]
-        test = test[np.argsort(position[group[test]], kind="stable")]
-        if self.is_classifier_ and np.unique(y[train]).size < 2:
-            raise ValueError(
-                "the training split holds only one class; use a smaller test_size or more data"
-            )
-        return train, test
+        return holdout_split(X, y, self.test_size, self.random_state, self.is_classifier_)
 
     def _local_output(self, X: np.ndarray):
         """The function f explained locally (see the module docs)."""
@@ -279,6 +403,9 @@ class ImportanceExplainer(Explainer):
     def _output_name(self) -> str:
         if not self.is_classifier_:
             return "prediction"
+        if self.method == "mdi_plus":  # ridge fits to one-hot labels, not probabilities
+            target = "predicted class" if self.classes_.size > 2 else self.classes_[1]
+            return f"RF+ class score({target})"
         if self.classes_.size > 2:
             if hasattr(self.estimator_, "predict_proba"):
                 return "probability(predicted class)"
@@ -291,24 +418,35 @@ class ImportanceExplainer(Explainer):
         self, values: xr.DataArray, method: str, kind: str = "global", **fields: Any
     ) -> Explanation:
         est = self.estimator_
+        model = est.rf_model if self.method == "mdi_plus" else est  # describe the forest
         params = {
             "method": self.method,
-            "estimator": type(est).__name__,
+            "estimator": type(model).__name__,
             "estimator_params": {
-                k: _jsonable(v) for k, v in sorted(est.get_params(deep=False).items())
+                k: _jsonable(v) for k, v in sorted(model.get_params(deep=False).items())
             },
             "random_state": _jsonable(self.random_state),
             "kind": kind,
         }
         annotations = {}
+        if self.method == "mdi_plus":
+            params["model"] = type(est).__name__
+        if self.param_grid is not None:
+            params["param_grid"] = _jsonable(self.param_grid)
+            params["cv"] = _jsonable(self.cv)
+            params["best_params"] = {k: _jsonable(v) for k, v in self.best_params_.items()}
+            annotations["best_cv_score"] = self.best_score_
         if self.method == "permutation":
             params.update(
                 n_repeats=int(self.n_repeats),
                 scoring=_jsonable(self.scoring),
-                test_size=float(self.test_size),
-                n_test=int(self.test_indices_.size),
+                permutation_data=self.permutation_data,
             )
-            annotations["test_score"] = self.test_score_
+            if self.permutation_data == "holdout":
+                params.update(test_size=float(self.test_size), n_test=int(self.test_indices_.size))
+                annotations["test_score"] = self.test_score_
+            else:
+                annotations["oob_tree_score"] = self.oob_tree_score_
         return Explanation(
             values=values,
             method=method,

@@ -23,6 +23,7 @@ function                        input
 :func:`correlation_heatmap`     feature matrix X (cluster-ordered)
 :func:`correlation_vs_importance`  table from ``diagnostics.correlation_table``
 :func:`replicate_distribution`  StabilityResult
+:func:`indispensability`        DropRefitResult (from ``interpkit.drop_and_refit``)
 :func:`tree_partition`          TreePartition (``interpkit.trees.tree_partition``)
 :func:`split_choice`            SplitChoice (``interpkit.trees.split_choice``)
 :func:`boosting_stages`         BoostingStages (``interpkit.boosting.boosting_stages``)
@@ -62,6 +63,7 @@ from interpkit.plots.diagnostics import (
 )
 from interpkit.plots.ebm import ebm_contributions, pair_heatmap, shape_function, term_importance
 from interpkit.plots.importance import contributions, importance
+from interpkit.plots.indispensability import indispensability
 from interpkit.plots.linear import cv_curve, path
 from interpkit.plots.prediction import compare_prediction_stability, prediction_stability
 from interpkit.plots.shap import (
@@ -94,6 +96,7 @@ __all__ = [
     "ebm_contributions",
     "gp",
     "importance",
+    "indispensability",
     "kernel_convergence",
     "marginal_vs_conditional",
     "pair_heatmap",

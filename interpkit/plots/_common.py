@@ -73,6 +73,9 @@ METHOD_LABELS = {
     "lasso": "Lasso",
     "ridge": "Ridge",
     "elastic_net": "Elastic net",
+    "mdi": "MDI",
+    "mdi_plus": "MDI+",
+    "permutation_importance": "Permutation importance",
 }
 
 

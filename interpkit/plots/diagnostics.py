@@ -80,12 +80,13 @@ def correlation_heatmap(
     arr, names = _features(X)
     if features is not None:
         features = [str(f) for f in features]
-        unknown = [f for f in features if f not in set(names)]
+        position = {f: j for j, f in enumerate(names)}  # dict look-ups: p can be 10,000
+        unknown = [f for f in features if f not in position]
         if unknown:
             raise ValueError(f"features not in X: {unknown}")
         if len(set(features)) != len(features):
             raise ValueError("features has duplicates")
-        idx = [names.index(f) for f in features]
+        idx = [position[f] for f in features]
         arr, names = arr[:, idx], features
     clustered = order is None
     if clustered:
@@ -98,7 +99,8 @@ def correlation_heatmap(
                 f"missing {[f for f in names if f not in set(order)]}, "
                 f"unknown {[f for f in order if f not in set(names)]}"
             )
-    perm = [names.index(f) for f in order]
+    position = {f: j for j, f in enumerate(names)}
+    perm = [position[f] for f in order]
     corr = _corr(arr[:, perm], method)
     z = np.abs(corr) if absolute else corr
     p = len(order)
