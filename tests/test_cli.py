@@ -289,3 +289,19 @@ def test_explain_names_the_missing_extra(tmp_path, capsys, prostate_csv, monkeyp
         "interpkit: error: method 'shap-rf' needs the 'shap' extra: pip install 'interpkit[shap]'"
     )
     assert not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.slow
+def test_explain_with_ebm_and_shap_shows_curves_and_agreement(tmp_path, capsys, prostate_csv):
+    pytest.importorskip("interpret")
+    pytest.importorskip("shap")
+    out_path = tmp_path / "ebm.html"
+    code, _, err = run(
+        capsys, "explain", "--data", prostate_csv, "--target", "lpsa",
+        "--method", "ebm,shap-rf", "--n-boot", 2, "--out", out_path, "--no-progress",
+    )  # fmt: skip
+    assert code == 0, err
+    page = out_path.read_text(encoding="utf-8")
+    assert "Explainable boosting machine (EBM, main effects): shape functions" in page
+    assert "orange band" in page  # refit bands next to the bag bands
+    assert "ebm vs shap-rf" in page and "Random forest, TreeSHAP" in page

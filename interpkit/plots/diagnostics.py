@@ -220,9 +220,24 @@ def correlation_vs_importance(
         top = set(names[:n_lab])
 
     def shown(values: np.ndarray) -> list[str]:
-        # the top features, except those squashed against zero where labels would pile up
+        # the top features, except those squashed against zero where labels would pile up,
+        # and, highest first, any whose label would land on one already written
         floor = 0.03 * np.nanmax(values) if np.isfinite(values).any() else 0.0
-        return [n if n in top and v > floor else "" for n, v in zip(names, values, strict=True)]
+        x_span = float(np.ptp(rho[np.isfinite(rho)])) if np.isfinite(rho).any() else 1.0
+        y_span = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+        out = [""] * len(names)
+        placed: list[tuple[float, float]] = []
+        for i in np.argsort(-np.nan_to_num(values, nan=-np.inf), kind="stable"):
+            if names[i] not in top or not values[i] > floor:
+                continue
+            if any(
+                abs(rho[i] - x) < 0.06 * (x_span or 1.0) and abs(values[i] - y) < 0.06 * y_span
+                for x, y in placed
+            ):
+                continue
+            out[i] = names[i]
+            placed.append((rho[i], values[i]))
+        return out
 
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1)
     fig.update_layout(template=TEMPLATE)

@@ -153,6 +153,9 @@ def _add_generic_section(report: Report, name: str, explainer, result, rmse, top
         plots.importance(explainer.explain(), top=top),
         f"{spec.label}: global importance of the model fit on all training rows.",
     )
+    if hasattr(explainer, "shape_functions"):  # additive models: one curve per feature
+        report.add(result.extras.get("shape_functions") or explainer.shape_functions(),
+                   title=f"{spec.label}: shape functions")  # fmt: skip
     report.add_figure(
         plots.stability(result, top=top),
         "Left: each faint dot is one bootstrap replicate; the bar is the "
