@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
+from tests.example_scripts import html_files, load_script
+
 pytest.importorskip("glmnet")
 pytest.importorskip("plotly")
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load(relpath: str) -> ModuleType:
-    path = ROOT / relpath
-    name = f"_interpkit_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses and pickling look modules up here
-    spec.loader.exec_module(module)
-    return module
-
-
-def _html_files(folder: Path) -> set[str]:
-    return {p.name for p in folder.glob("*.html") if p.stat().st_size > 0}
-
 
 def test_cv_by_hand_matches_interpkit(tmp_path, capsys):
-    ex = _load("examples/cv_lambda_by_hand.py")
+    ex = load_script("examples/cv_lambda_by_hand.py")
     out = ex.main(["--out", str(tmp_path), "--n-lambda", "30"])
 
     # same folds, same grid: interpkit's CV is the by-hand CV
@@ -49,7 +32,7 @@ def test_cv_by_hand_matches_interpkit(tmp_path, capsys):
     assert out["lambda_wrong"] == lambdas[-1] < out["lambda_min"]
     assert np.all(np.diff(out["wrong_mean"]) <= 1e-12)
     assert out["wrong_mean"].min() < out["cv_mean"].min()  # optimistic
-    assert _html_files(tmp_path) == {"cv_by_hand.html"}
+    assert html_files(tmp_path) == {"cv_by_hand.html"}
     assert "max |difference| over the grid" in capsys.readouterr().out
 
 
@@ -64,11 +47,11 @@ def _check_ozone(out: dict, tmp_path: Path) -> None:
     gaps = [out["ols_distance"][k][1] for k in ("lambda_1se", "lambda_min", "path_end")]
     assert gaps == sorted(gaps, reverse=True)
     assert out["ols_distance"]["near_ols"][1] < gaps[-1]
-    assert _html_files(tmp_path) == {"ozone_cv_curve.html", "ozone_lasso_path.html"}
+    assert html_files(tmp_path) == {"ozone_cv_curve.html", "ozone_lasso_path.html"}
 
 
 def test_ozone_lasso_paths(tmp_path, capsys):
-    ex = _load("examples/ozone_lasso_paths.py")
+    ex = load_script("examples/ozone_lasso_paths.py")
     out = ex.main(["--out", str(tmp_path), "--ols-tol", "1e-10"])
     _check_ozone(out, tmp_path)
     rel, gap = out["ols_distance"]["near_ols"]
@@ -80,7 +63,7 @@ def test_ozone_lasso_paths(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_ozone_lasso_paths_reaches_ols(tmp_path):
-    ex = _load("examples/ozone_lasso_paths.py")
+    ex = load_script("examples/ozone_lasso_paths.py")
     out = ex.main(["--out", str(tmp_path)])  # default tol 1e-12
     _check_ozone(out, tmp_path)
     rel, gap = out["ols_distance"]["near_ols"]
@@ -89,7 +72,7 @@ def test_ozone_lasso_paths_reaches_ols(tmp_path):
 
 
 def test_prostate_prediction_stability(tmp_path, capsys):
-    ex = _load("examples/prostate_prediction_stability.py")
+    ex = load_script("examples/prostate_prediction_stability.py")
     out = ex.main(["--out", str(tmp_path), "--n-boot", "5"])
     table = out["table"]
     assert list(table.index) == ["lasso", "ridge"]
@@ -104,13 +87,13 @@ def test_prostate_prediction_stability(tmp_path, capsys):
     freq = out["selection_frequency"]
     assert len(freq) == 8 and freq.between(0, 1).all()
     assert freq.iloc[0] == 1.0  # something is always kept (lcavol)
-    assert len(_html_files(tmp_path)) == 4
+    assert len(html_files(tmp_path)) == 4
     assert "selection frequency" in capsys.readouterr().out
 
 
 @pytest.mark.slow
 def test_benchmark_smoke(capsys):
-    bench = _load("benchmarks/bench_lasso_stability.py")
+    bench = load_script("benchmarks/bench_lasso_stability.py")
     ratios = bench.main(["--n-boot", "3", "--repeat", "1", "--datasets", "prostate"])
     assert set(ratios) == {"prostate"}
     assert all(np.isfinite(v) and v > 0 for v in ratios["prostate"].values())
@@ -119,7 +102,7 @@ def test_benchmark_smoke(capsys):
 
 
 def test_report_benchmark_runs_and_measures_the_written_file(capsys):
-    bench = _load("benchmarks/bench_report.py")
+    bench = load_script("benchmarks/bench_report.py")
     out = bench.main(["--n-boot", "3", "--repeat", "1"])
     assert out["n_figures"] >= 10
     # the file is plotly.js plus a little: the figures' data are small
@@ -131,7 +114,7 @@ def test_report_benchmark_runs_and_measures_the_written_file(capsys):
 @pytest.mark.slow
 def test_portfolio_report(tmp_path, capsys):
     pytest.importorskip("interpret")
-    ex = _load("examples/portfolio/portfolio.py")
+    ex = load_script("examples/portfolio/portfolio.py")
     out = ex.main(["--out", str(tmp_path), "--n-boot", "4", "--n-perm", "4"])
     rmse = out["rmse"]
     # both interpretable models beat predicting the mean on the 30 test men
@@ -152,7 +135,7 @@ def test_portfolio_report(tmp_path, capsys):
 
 def test_model_comparison_example(tmp_path, capsys):
     pytest.importorskip("shap")
-    ex = _load("examples/model_comparison.py")
+    ex = load_script("examples/model_comparison.py")
     out = ex.main(["--out", str(tmp_path), "--n-boot", "3", "--n-trees", "30"])
     comparison = out["comparison"]
     assert comparison.names == [

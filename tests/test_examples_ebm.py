@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.example_scripts import load_script
+
 pytest.importorskip("interpret")
 pytest.importorskip("plotly")
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load(relpath: str) -> ModuleType:
-    path = ROOT / relpath
-    name = f"_interpkit_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.slow
 def test_threshold_example_recovers_the_step(tmp_path, capsys):
-    ex = _load("examples/ebm_threshold_effect.py")
+    ex = load_script("examples/ebm_threshold_effect.py")
     out = ex.main(
         ["--out", str(tmp_path), "--n", "1500", "--n-boot", "3", "--n-null", "3",
          "--outer-bags", "3", "--learning-rate", "0.05"]
@@ -56,7 +41,7 @@ def test_threshold_example_recovers_the_step(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_pneumonia_example_paradox_and_proxy(tmp_path):
-    ex = _load("examples/ebm_pneumonia_paradox.py")
+    ex = load_script("examples/ebm_pneumonia_paradox.py")
     out = ex.main(["--out", str(tmp_path), "--n", "4000", "--outer-bags", "3"])
     assert out["asthma_effect"] < -0.3  # learned as protective
     # removing the asthma term raises exactly the asthmatic patients' risk

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 import pytest
+
+from tests.example_scripts import html_files, load_script
 
 pytest.importorskip("gpytorch")
 pytest.importorskip("plotly")
 
 import torch  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -26,23 +21,9 @@ def one_thread():
     torch.set_num_threads(before)
 
 
-def _load(relpath: str) -> ModuleType:
-    path = ROOT / relpath
-    name = f"_interpkit_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _html(folder: Path) -> set[str]:
-    return {p.name for p in folder.glob("*.html") if p.stat().st_size > 0}
-
-
 @pytest.mark.slow
 def test_marginal_likelihood_example_finds_both_optima(tmp_path, capsys):
-    ex = _load("examples/gp_marginal_likelihood.py")
+    ex = load_script("examples/gp_marginal_likelihood.py")
     out = ex.main(["--out", str(tmp_path), "--grid", "30", "--restarts", "8"])
     m = out["maxima"]
     assert len(m) == 2 and not m["on_boundary"].any()
@@ -64,7 +45,7 @@ def test_marginal_likelihood_example_finds_both_optima(tmp_path, capsys):
     assert opt["log_marginal_likelihood"].max() == pytest.approx(
         m["log_marginal_likelihood"].max(), abs=1e-4
     )
-    assert _html(tmp_path) == {
+    assert html_files(tmp_path) == {
         "gp_ml_surface.html",
         "gp_restarts.html",
         "gp_posterior_A.html",
@@ -74,7 +55,7 @@ def test_marginal_likelihood_example_finds_both_optima(tmp_path, capsys):
 
 
 def test_kernels_example_checks_the_algebra(tmp_path):
-    ex = _load("examples/gp_kernels.py")
+    ex = load_script("examples/gp_kernels.py")
     out = ex.main(["--out", str(tmp_path), "--n-grid", "201", "--n-draws", "3"])
     assert out["sum_error"] < 1e-12 and out["product_error"] < 1e-12
     assert out["linear_slope"] == pytest.approx(1.0, rel=1e-9)  # s * x0 with s = 1, x0 = 1
@@ -84,11 +65,11 @@ def test_kernels_example_checks_the_algebra(tmp_path):
     sections = out["sections"]
     assert sections.dims == ("kernel", "grid") and sections.values.sizes["kernel"] == 5
     assert all(d.values.sizes["draw"] == 3 for d in out["draws"].values())
-    assert _html(tmp_path) == {"gp_kernel_sections.html", "gp_kernel_sample_paths.html"}
+    assert html_files(tmp_path) == {"gp_kernel_sections.html", "gp_kernel_sample_paths.html"}
 
 
 def test_hierarchical_prior_example_uncertainty_follows_the_data(tmp_path):
-    ex = _load("examples/gp_hierarchical_prior.py")
+    ex = load_script("examples/gp_hierarchical_prior.py")
     out = ex.main(["--out", str(tmp_path), "--n-draws", "10", "--n-samples", "600"])
     r = out["regions"]
     assert r["observations"].tolist() == [0, 25, 50, 0, 25, 0]
@@ -101,12 +82,12 @@ def test_hierarchical_prior_example_uncertainty_follows_the_data(tmp_path):
     assert 10 < out["ess"] <= 600
     assert out["hyper_means"]["noise_sd"] == pytest.approx(0.2, rel=0.25)  # the simulated noise
     assert out["prior"].params["hyperparameters"] == "marginalised"
-    assert _html(tmp_path) == {"gp_prior_vs_posterior.html", "gp_posterior_band.html"}
+    assert html_files(tmp_path) == {"gp_prior_vs_posterior.html", "gp_posterior_band.html"}
 
 
 @pytest.mark.slow
 def test_gp_benchmark_smoke(capsys):
-    bench = _load("benchmarks/bench_gp.py")
+    bench = load_script("benchmarks/bench_gp.py")
     res = bench.main(
         [
             "--n",

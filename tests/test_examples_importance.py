@@ -3,38 +3,19 @@ and benchmarks/bench_permutation_stability.py --quick, and check the numbers the
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 import pytest
 
+from tests.example_scripts import html_files, load_script
+
 pytest.importorskip("plotly")
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load(relpath: str) -> ModuleType:
-    path = ROOT / relpath
-    name = f"_interpkit_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _html_files(folder: Path) -> set[str]:
-    return {p.name for p in folder.glob("*.html") if p.stat().st_size > 0}
 
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
 def test_importance_methods(tmp_path, capsys):
     pytest.importorskip("imodels")
-    ex = _load("examples/importance_methods.py")
+    ex = load_script("examples/importance_methods.py")
     out = ex.main(["--out", str(tmp_path), "--n", "200", "--n-trees", "10", "--n-boot", "4"])
     verdict, shares = out["verdict"], out["shares"]
     assert list(verdict.index) == ["MDI", "perm. holdout", "perm. OOB", "MDI+"]
@@ -54,12 +35,12 @@ def test_importance_methods(tmp_path, capsys):
     assert verdict.loc["MDI", "noise intervals covering 0"] == 0
     for result in out["results"].values():
         assert result.n_replicates == 4
-    assert len(_html_files(tmp_path)) == 6
+    assert len(html_files(tmp_path)) == 6
     assert "noise share" in capsys.readouterr().out
 
 
 def test_drop_and_refit_example(tmp_path, capsys):
-    ex = _load("examples/drop_and_refit.py")
+    ex = load_script("examples/drop_and_refit.py")
     out = ex.main(
         [
             "--out", str(tmp_path), "--n", "200", "--p", "30", "--block", "15", "--k", "4",
@@ -73,12 +54,12 @@ def test_drop_and_refit_example(tmp_path, capsys):
     assert set(out["max_features"].values()) <= {0.2, 0.5}
     rmse = out["rmse"]
     assert 0.9 < rmse["full"] < 1.5  # noise SD is 1
-    assert _html_files(tmp_path) == {"drop_and_refit.html"}
+    assert html_files(tmp_path) == {"drop_and_refit.html"}
     assert "relative change" in capsys.readouterr().out
 
 
 def test_simulated_block_correlation():
-    ex = _load("examples/drop_and_refit.py")
+    ex = load_script("examples/drop_and_refit.py")
     X, y = ex.simulate(4000, 12, 5, 0.7, 0)
     corr = np.corrcoef(X.to_numpy(), rowvar=False)
     block = corr[:5, :5][np.triu_indices(5, 1)]
@@ -90,7 +71,7 @@ def test_simulated_block_correlation():
 
 def test_arcene_stability(tmp_path, capsys):
     pytest.importorskip("glmnet")
-    ex = _load("examples/arcene_stability.py")
+    ex = load_script("examples/arcene_stability.py")
     out = ex.main(["--out", str(tmp_path), "--n-boot", "5", "--cv", "3"])
     acc = out["accuracy"]
     assert 0.6 < acc["lasso"] <= 1 and 0.55 < acc["CART"] <= 1  # 56% is the majority class
@@ -106,13 +87,13 @@ def test_arcene_stability(tmp_path, capsys):
     corr = out["correlation"]
     assert len(corr["lasso"]) == 25 and len(corr["CART"]) == 10
     assert corr["lasso"]["median_abs_corr"].between(0, 1).all()
-    assert len(_html_files(tmp_path)) == 5
+    assert len(html_files(tmp_path)) == 5
     assert "j*_L" in capsys.readouterr().out
 
 
 @pytest.mark.slow
 def test_benchmark_quick(capsys):
-    bench = _load("benchmarks/bench_permutation_stability.py")
+    bench = load_script("benchmarks/bench_permutation_stability.py")
     ratios = bench.main(["--quick", "--n-boot", "2", "--n-trees", "5", "--n", "200"])
     assert set(ratios) == {"overhead", "speedup"}
     assert all(np.isfinite(v) and v > 0 for v in ratios.values())

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 import pytest
 
+from tests.example_scripts import html_files, load_script
+
 pytest.importorskip("plotly")
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load(relpath: str) -> ModuleType:
-    path = ROOT / relpath
-    name = f"_interpkit_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-def _html_files(folder: Path) -> set[str]:
-    return {p.name for p in folder.glob("*.html") if p.stat().st_size > 0}
 
 
 def test_tree_partition_example(tmp_path, capsys):
-    ex = _load("examples/tree_partition.py")
+    ex = load_script("examples/tree_partition.py")
     out = ex.main(["--out", str(tmp_path), "--depth", "2"])
     ok = out["checks"]
     assert ok["area_gap"] < 1e-12 and ok["overlap"] == 0 and ok["all_points_inside"]
@@ -43,12 +24,12 @@ def test_tree_partition_example(tmp_path, capsys):
     np.testing.assert_allclose(
         table.prediction, np.round(tree.tree_.value[table.index, 0, 0], 3), atol=0
     )
-    assert _html_files(tmp_path) == {"tree_partition.html"}
+    assert html_files(tmp_path) == {"tree_partition.html"}
     assert "every day inside its leaf's rectangle: True" in capsys.readouterr().out
 
 
 def test_split_choice_example(tmp_path, capsys):
-    ex = _load("examples/split_choice.py")
+    ex = load_script("examples/split_choice.py")
     out = ex.main(["--out", str(tmp_path), "--top", "2"])
     root, left = out["root"], out["left"]
     assert root.agrees and left.agrees
@@ -58,12 +39,12 @@ def test_split_choice_example(tmp_path, capsys):
     table = out["tables"]["root"]
     assert table.index[0] == "temp" and len(table) == 9
     assert (table.rss_drop > 0).all() and table.rss.is_monotonic_increasing
-    assert _html_files(tmp_path) == {"split_choice_root.html", "split_choice_left.html"}
+    assert html_files(tmp_path) == {"split_choice_root.html", "split_choice_left.html"}
     assert "the same: True" in capsys.readouterr().out
 
 
 def test_boosting_stages_example(tmp_path, capsys):
-    ex = _load("examples/boosting_stages.py")
+    ex = load_script("examples/boosting_stages.py")
     out = ex.main(["--out", str(tmp_path), "--stages", "1", "2", "3", "30", "--n", "80"])
     table, bs = out["table"], out["stages"]
     assert bs.max_abs_diff < 1e-10
@@ -73,5 +54,5 @@ def test_boosting_stages_example(tmp_path, capsys):
     assert table["pieces"].is_monotonic_increasing
     assert table.loc[30, "train MSE"] < 0.25  # below the noise variance: fitting the noise
     assert table.loc[3, "MSE vs truth"] < table.loc[1, "MSE vs truth"]
-    assert _html_files(tmp_path) == {"boosting_stages.html"}
+    assert html_files(tmp_path) == {"boosting_stages.html"}
     assert "max |difference|" in capsys.readouterr().out
