@@ -39,9 +39,10 @@ def main(argv: list[str] | None = None) -> dict:
     if args.quick:
         args.n_boot, args.repeat = 20, 2
 
+    from plotly.offline import get_plotlyjs
+
     import interpkit.report.linear as linear
     from interpkit.cli import main as cli_main
-    from plotly.offline import get_plotlyjs
 
     out = Path(tempfile.mkdtemp(prefix="interpkit-bench-report-")) / "demo.html"
     argv_demo = ["demo", "--n-boot", str(args.n_boot), "--out", str(out), "--no-progress"]

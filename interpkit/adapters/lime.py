@@ -17,7 +17,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._optional import import_backend
-from interpkit._validation import check_X, feature_names_of
 from interpkit.adapters._shap_model import (
     is_interpkit,
     model_feature_check,
@@ -27,7 +26,8 @@ from interpkit.adapters._shap_model import (
     resolve_output,
 )
 from interpkit.adapters._shap_studies import _labels, _relabel
-from interpkit.explainer import Explainer, library_versions
+from interpkit.adapters._wrapped_model import WrappedModelExplainer
+from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult
 
@@ -37,7 +37,7 @@ SCOPES = ("refit", "seed", "kernel_width")
 _INT32 = np.iinfo(np.int32).max
 
 
-class LimeExplainer(Explainer):
+class LimeExplainer(WrappedModelExplainer):
     """LIME tabular explanations of a fitted model or of an estimator fit here.
 
     ``LimeExplainer(model=fitted).fit(X)`` explains a fitted model, ``X``
@@ -79,6 +79,9 @@ class LimeExplainer(Explainer):
     ``annotations["mean_local_r2"]`` the mean fit of the local surrogate.
     """
 
+    _rows_role = "LIME's training rows"
+    _fixed_scopes = "scope='seed'"
+
     def __init__(
         self,
         model: Any = None,
@@ -98,13 +101,6 @@ class LimeExplainer(Explainer):
         self.discretize_continuous = discretize_continuous
         self.n_global_rows = n_global_rows
         self.random_state = random_state
-
-    def fit(self, X: Any, y: Any = None) -> LimeExplainer:
-        """Fit the estimator on ``(X, y)``, or take ``X`` as LIME's training rows for ``model``."""
-        if self.model is None:
-            return super().fit(X, y)
-        X_arr = check_X(X, what="X (LIME's training rows)")
-        return self._fit_checked(X_arr, None, feature_names_of(X, X_arr.shape[1]))
 
     def stability(
         self,
@@ -142,12 +138,7 @@ class LimeExplainer(Explainer):
         if scope not in SCOPES:
             raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
         if scope == "refit":
-            if self.model is not None:
-                raise ValueError(
-                    "scope='refit' refits the model, but this explainer wraps a fixed model=; "
-                    "pass estimator= instead, or use scope='seed'"
-                )
-            return super().stability(
+            return self._refit_stability(
                 X, y, n_boot=n_boot, scheme=scheme, X_eval=X_eval, y_eval=y_eval,
                 random_state=random_state, n_jobs=n_jobs, subsample_fraction=subsample_fraction,
                 level=level, progress=progress, X_explain=X_explain,

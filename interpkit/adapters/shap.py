@@ -23,7 +23,6 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit._validation import check_X, feature_names_of
 from interpkit.adapters._shap_compute import ShapSetup, shap_values
 from interpkit.adapters._shap_model import (
     PERTURBATIONS,
@@ -47,7 +46,8 @@ from interpkit.adapters._shap_studies import (
     kernel_convergence,
     marginal_vs_conditional,
 )
-from interpkit.explainer import Explainer, library_versions
+from interpkit.adapters._wrapped_model import WrappedModelExplainer
+from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult
 
@@ -65,7 +65,7 @@ SCOPES = ("refit", "background", "seed")
 STOCHASTIC_NOTE = "Monte-Carlo estimate: stability(scope='seed') shows its spread"
 
 
-class ShapExplainer(Explainer):
+class ShapExplainer(WrappedModelExplainer):
     """SHAP attributions with an explicit background, value function and output scale.
 
     Two ways in:
@@ -146,6 +146,9 @@ class ShapExplainer(Explainer):
     >>> shap_ex.fit(X, y).explain(X.iloc[:5])  # doctest: +SKIP
     """
 
+    _rows_role = "the background rows"
+    _fixed_scopes = "scope='background' or 'seed'"
+
     def __init__(
         self,
         model: Any = None,
@@ -171,19 +174,6 @@ class ShapExplainer(Explainer):
         self.random_state = random_state
 
     # -- public API ------------------------------------------------------------
-    def fit(self, X: Any, y: Any = None) -> ShapExplainer:
-        """Fit the estimator on ``(X, y)``, or take ``X`` as background rows for ``model``.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame, shape (n_samples, n_features)
-        y : array-like, shape (n_samples,), optional
-            Needed with ``estimator=``; ignored with ``model=``.
-        """
-        if self.model is None:
-            return super().fit(X, y)
-        X_arr = check_X(X, what="X (the background rows)")
-        return self._fit_checked(X_arr, None, feature_names_of(X, X_arr.shape[1]))
 
     def stability(
         self,
@@ -235,12 +225,7 @@ class ShapExplainer(Explainer):
         if scope not in SCOPES:
             raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
         if scope == "refit":
-            if self.model is not None:
-                raise ValueError(
-                    "scope='refit' refits the model, but this explainer wraps a fixed model=; "
-                    "pass estimator= instead, or use scope='background' or 'seed'"
-                )
-            return super().stability(
+            return self._refit_stability(
                 X, y, n_boot=n_boot, scheme=scheme, X_eval=X_eval, y_eval=y_eval,
                 random_state=random_state, n_jobs=n_jobs, subsample_fraction=subsample_fraction,
                 level=level, progress=progress, X_explain=X_explain,

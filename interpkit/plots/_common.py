@@ -187,6 +187,24 @@ def predicted_label(output_name: str | None) -> str:
     return f"predicted {output_name}"
 
 
+def row_base_value(expl: Explanation, row: int) -> float | None:
+    """The base value of explained row ``row``: the scalar, or the row's own when per row."""
+    if expl.base_value is None:
+        return None
+    base = np.asarray(expl.base_value, dtype=float)
+    return float(base) if base.ndim == 0 else float(base.ravel()[row])
+
+
+def top_order(values: np.ndarray, k: int | None) -> np.ndarray:
+    """Indices of ``values`` from largest to smallest (ties in order), the first ``k``."""
+    order = np.argsort(-values, kind="stable")
+    if k is not None:
+        if k < 1:
+            raise ValueError(f"max_features must be a positive integer, got {k}")
+        order = order[:k]
+    return order
+
+
 def fmt(x: float) -> str:
     """Compact number for labels."""
     if x == 0:

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from interpkit.plots._common import PALETTE, TEMPLATE, fmt, new_figure
+from interpkit.plots._common import PALETTE, TEMPLATE, fmt, new_figure, row_base_value, top_order
 
 if TYPE_CHECKING:
     from interpkit.adapters._shap_studies import (
@@ -18,22 +18,6 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["baseline_comparison", "kernel_convergence", "marginal_vs_conditional"]
-
-
-def _base(expl, row: int) -> float | None:
-    if expl.base_value is None:
-        return None
-    base = np.asarray(expl.base_value, dtype=float)
-    return float(base) if base.ndim == 0 else float(base[row])
-
-
-def _top(values: np.ndarray, k: int | None) -> np.ndarray:
-    order = np.argsort(-values, kind="stable")
-    if k is not None:
-        if k < 1:
-            raise ValueError(f"max_features must be a positive integer, got {k}")
-        order = order[:k]
-    return order
 
 
 def kernel_convergence(result: KernelConvergence, *, title: str | None = None) -> go.Figure:
@@ -133,10 +117,10 @@ def baseline_comparison(
     else:
         vals = {k: e.to_numpy()[row] for k, e in items}
         what = f"phi of row {first.values.coords['sample'].values[row]}"
-    feats = _top(np.max(np.abs(np.stack(list(vals.values()))), axis=0), max_features)
+    feats = top_order(np.max(np.abs(np.stack(list(vals.values()))), axis=0), max_features)
     fig = new_figure()
     for i, (name, v) in enumerate(vals.items()):
-        base = _base(result.explanations[name], 0 if row is None else row)
+        base = row_base_value(result.explanations[name], 0 if row is None else row)
         fig.add_trace(
             go.Bar(x=v[feats], y=[names[j] for j in feats], orientation="h",
                    name=f"{name} (base {fmt(base) if base is not None else '-'})",

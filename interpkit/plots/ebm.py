@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-import xarray as xr
 from plotly.subplots import make_subplots
 
 from interpkit.explanation import Explanation
@@ -29,6 +28,7 @@ from interpkit.plots._common import (
     fmt,
     level_text,
     new_figure,
+    row_base_value,
     scheme_text,
 )
 from interpkit.plots.importance import contributions
@@ -447,7 +447,7 @@ def ebm_contributions(
     fig = contributions(one, 0, top=top)
     label = expl.values.coords["sample"].values[sample]
     output = expl.output_name or "output"
-    pred = float(row.sum().item()) + float(_scalar(expl.base_value))
+    pred = float(row.sum().item()) + row_base_value(expl, sample)
     fig.update_layout(
         title={
             "text": (title or f"EBM: why row {label} gets {output} {fmt(pred)}")
@@ -457,9 +457,3 @@ def ebm_contributions(
         }
     )
     return fig
-
-
-def _scalar(base: Any) -> float:
-    if isinstance(base, xr.DataArray):
-        return float(base.to_numpy().ravel()[0])
-    return float(base)

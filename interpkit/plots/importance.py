@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-import xarray as xr
 
 from interpkit.explanation import Explanation
 from interpkit.plots._common import (
@@ -16,6 +15,7 @@ from interpkit.plots._common import (
     lambda_note,
     method_label,
     new_figure,
+    row_base_value,
     signed_colors,
     value_label,
 )
@@ -133,11 +133,7 @@ def contributions(
     label = row.coords["sample"].item()
     contrib = row.to_numpy().astype(float)
     names = expl.feature_names or []
-    base = expl.base_value
-    if isinstance(base, xr.DataArray):
-        base = base.isel(sample=sample) if "sample" in base.dims else base
-        base = float(base.to_numpy())
-    base = float(base)
+    base = row_base_value(expl, sample)
     data = None if expl.data is None else expl.data.isel(sample=sample).to_numpy()
 
     order = np.argsort(-np.abs(contrib), kind="stable")

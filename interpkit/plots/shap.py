@@ -25,7 +25,9 @@ from interpkit.plots._common import (
     fmt,
     level_text,
     new_figure,
+    row_base_value,
     scheme_text,
+    top_order,
 )
 from interpkit.plots._shap_studies import (
     baseline_comparison,
@@ -68,22 +70,6 @@ def _scale(expl: Explanation) -> str:
     return f"SHAP value (impact on {name})" if "shap" in expl.method else f"value ({name})"
 
 
-def _base(expl: Explanation, row: int) -> float | None:
-    if expl.base_value is None:
-        return None
-    base = np.asarray(expl.base_value, dtype=float)
-    return float(base) if base.ndim == 0 else float(base[row])
-
-
-def _top(values: np.ndarray, k: int | None) -> np.ndarray:
-    order = np.argsort(-values, kind="stable")
-    if k is not None:
-        if k < 1:
-            raise ValueError(f"max_features must be a positive integer, got {k}")
-        order = order[:k]
-    return order
-
-
 def waterfall(
     expl: Explanation, row: int = 0, *, max_features: int = 10, title: str | None = None
 ) -> go.Figure:
@@ -104,14 +90,14 @@ def waterfall(
     phi = expl.to_numpy()[row].astype(float)
     names = expl.feature_names
     data = None if expl.data is None else expl.data.to_numpy()[row]
-    order = _top(np.abs(phi), max_features)
+    order = top_order(np.abs(phi), max_features)
     labels = [f"{names[j]} = {fmt(data[j])}" if data is not None else names[j] for j in order]
     steps = list(phi[order])
     rest = np.setdiff1d(np.arange(phi.size), order)
     if rest.size:
         labels.append(f"{rest.size} other features")
         steps.append(float(phi[rest].sum()))
-    base = _base(expl, row) or 0.0
+    base = row_base_value(expl, row) or 0.0
     # smallest bars at the bottom, so the plot reads upward to f(x)
     labels, steps = labels[::-1], steps[::-1]
     fig = new_figure()
@@ -169,7 +155,7 @@ def beeswarm(
     phi = expl.to_numpy().astype(float)
     data = expl.data.to_numpy().astype(float)
     names = expl.feature_names
-    order = _top(np.abs(phi).mean(axis=0), max_features)
+    order = top_order(np.abs(phi).mean(axis=0), max_features)
     rng = np.random.default_rng(seed)
     fig = new_figure()
     for pos, j in enumerate(order):
@@ -245,7 +231,7 @@ def shap_bar(item: Explanation | StabilityResult, *, top: int | None = None,
         ref = np.abs(expl.to_numpy().astype(float))
         lo = hi = None
         note = ""
-    order = _top(np.abs(ref), top)
+    order = top_order(np.abs(ref), top)
     fig = new_figure()
     error = None
     if lo is not None:
@@ -340,7 +326,7 @@ def shap_heatmap(
         rows = leaves_list(linkage(phi, method="average"))
     else:
         rows = np.arange(phi.shape[0])
-    feats = _top(np.abs(phi).mean(axis=0), max_features)
+    feats = top_order(np.abs(phi).mean(axis=0), max_features)
     names = expl.feature_names
     lim = float(np.abs(phi[:, feats]).max()) or 1.0
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.2, 0.8],

@@ -1,0 +1,47 @@
+"""Base for explainers that take a fitted ``model=`` or own an unfitted ``estimator=``.
+
+SHAP and LIME explain a model someone already trained, or fit their own. With
+a fitted ``model=``, ``fit(X)`` only records the rows the model is explained
+against (the background, LIME's training rows), and refitting on resamples
+is impossible, so ``scope="refit"`` stability is refused with a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interpkit._validation import check_X, feature_names_of
+from interpkit.explainer import Explainer
+from interpkit.stability import StabilityResult
+
+
+class WrappedModelExplainer(Explainer):
+    """Shared ``fit`` and refit guard of :class:`ShapExplainer` and :class:`LimeExplainer`."""
+
+    #: what ``X`` is for a fitted ``model=``, for messages
+    _rows_role = "the reference rows"
+    #: the stability scopes that work on a fixed model, for messages
+    _fixed_scopes = "scope='seed'"
+
+    def fit(self, X: Any, y: Any = None) -> WrappedModelExplainer:
+        """Fit a clone of ``estimator`` on ``(X, y)``; with ``model=``, take ``X`` as its rows.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame, shape (n_samples, n_features)
+        y : array-like, shape (n_samples,), optional
+            Needed with ``estimator=``; ignored with ``model=``.
+        """
+        if self.model is None:
+            return super().fit(X, y)
+        X_arr = check_X(X, what=f"X ({self._rows_role})")
+        return self._fit_checked(X_arr, None, feature_names_of(X, X_arr.shape[1]))
+
+    def _refit_stability(self, X: Any, y: Any, **kwargs: Any) -> StabilityResult:
+        """The base contract's stability (resample rows, refit), for ``estimator=`` only."""
+        if self.model is not None:
+            raise ValueError(
+                "scope='refit' refits the model, but this explainer wraps a fixed model=; "
+                f"pass estimator= instead, or use {self._fixed_scopes}"
+            )
+        return super().stability(X, y, **kwargs)
