@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from types import ModuleType
+
+from interpkit._threads import apply_to_new_imports
 
 # import name -> (distribution, interpkit extra)
 BACKENDS: dict[str, tuple[str, str]] = {
@@ -33,13 +36,18 @@ def import_backend(name: str, needed_for: str) -> ModuleType:
         What the caller wanted, for the message (e.g. ``"LassoExplainer"``).
     """
     dist, extra = BACKENDS[name]
+    fresh = name not in sys.modules
     try:
-        return importlib.import_module(name)
+        module = importlib.import_module(name)
     except ImportError as err:
         raise ImportError(
             f"{needed_for} needs the '{dist}' package, which is not installed. "
             f"Install it with:  pip install 'interpkit[{extra}]'"
         ) from err
+    if fresh:
+        # a backend first imported inside a replicate gets the replicate's thread limits
+        apply_to_new_imports()
+    return module
 
 
 def has_backend(name: str) -> bool:

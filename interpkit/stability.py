@@ -21,6 +21,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
+from interpkit._threads import fixed_threads
 from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.explanation import Explanation, stack
 
@@ -289,6 +290,28 @@ def run_stability(
     X_explain: Any = None,
 ) -> StabilityResult:
     """Run a stability analysis; see :meth:`interpkit.Explainer.stability`."""
+    # the reference fit and every replicate compute with the same thread counts in any
+    # process; threads that joblib's threading backend starts inherit OpenMP's from here
+    with fixed_threads():
+        return _run(**locals())
+
+
+def _run(
+    explainer: Explainer,
+    X: Any,
+    y: Any,
+    *,
+    n_boot: int,
+    scheme: str,
+    X_eval: Any,
+    y_eval: Any,
+    random_state: Any,
+    n_jobs: int | None,
+    subsample_fraction: float,
+    level: float,
+    progress: bool | None,
+    X_explain: Any,
+) -> StabilityResult:
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
     if not (isinstance(n_boot, int | np.integer) and n_boot >= 2):
@@ -366,6 +389,7 @@ def run_stability(
         "random_state": random_state if isinstance(random_state, int | None) else "RandomState",
     }
     reference_extras = _extras_of(reference_fit, X_explain, context)
+    reference = reference_fit.explain()
     extras = {
         name: StabilityResult(
             replicates=stack([r[3][name] for r in results], dim="replicate"),
@@ -381,7 +405,7 @@ def run_stability(
     }
     return StabilityResult(
         replicates=replicates,
-        reference=reference_fit.explain(),
+        reference=reference,
         predictions=predictions,
         y_eval=y_eval_arr,
         replicate_info=info,
@@ -410,6 +434,23 @@ def _one_replicate(
     m: int,
     X_explain: Any = None,
     context: Any = None,
+) -> tuple[Explanation, np.ndarray | None, dict[str, Any], dict[str, Explanation]]:
+    # fixed thread counts: a replicate's floats must not depend on the process it runs in
+    with fixed_threads():
+        return _replicate_body(explainer, X, y, names, X_eval, seed, scheme, m, X_explain, context)
+
+
+def _replicate_body(
+    explainer: Explainer,
+    X: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    X_eval: np.ndarray | None,
+    seed: int,
+    scheme: str,
+    m: int,
+    X_explain: Any,
+    context: Any,
 ) -> tuple[Explanation, np.ndarray | None, dict[str, Any], dict[str, Explanation]]:
     rng = np.random.RandomState(seed)
     n = X.shape[0]

@@ -12,6 +12,7 @@ torch and gpytorch are imported on first use.
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,10 +66,19 @@ def exact_gp_class() -> Any:
     return _MODEL_CLASS[0]
 
 
+# gpytorch's settings are process-wide class attributes that each context restores on exit:
+# fits in threads (joblib's threading backend) that interleave them would undo each other's
+_SETTINGS_LOCK = threading.RLock()
+
+
 def exact_settings() -> contextlib.ExitStack:
-    """GPyTorch settings for exact Cholesky-based inference at any n (no CG, no Lanczos)."""
+    """GPyTorch settings for exact Cholesky-based inference at any n (no CG, no Lanczos).
+
+    Held under a process-wide lock: one thread at a time computes under them.
+    """
     _, gpytorch = gk.gpytorch_modules()
     stack = contextlib.ExitStack()
+    stack.enter_context(_SETTINGS_LOCK)
     stack.enter_context(gpytorch.settings.max_cholesky_size(10**7))
     stack.enter_context(gpytorch.settings.fast_computations(False, False, False))
     return stack

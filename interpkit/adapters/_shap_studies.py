@@ -22,6 +22,7 @@ from joblib import Parallel, delayed
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from interpkit._threads import fixed_threads
 from interpkit.adapters._shap_model import STOCHASTIC, build_background, choose_algorithm
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult
@@ -53,6 +54,22 @@ def fixed_model_stability(
     X_explain: Any,
 ) -> StabilityResult:
     """``stability(scope="background" | "seed")``; see :meth:`ShapExplainer.stability`."""
+    with fixed_threads():  # identical floats in any process (see interpkit._threads)
+        return _fixed_model_stability(
+            explainer, scope, X, n_boot, random_state, n_jobs, level, X_explain
+        )
+
+
+def _fixed_model_stability(
+    explainer: ShapExplainer,
+    scope: str,
+    X: Any,
+    n_boot: int,
+    random_state: Any,
+    n_jobs: int | None,
+    level: float,
+    X_explain: Any,
+) -> StabilityResult:
     check_is_fitted(explainer)
     if not (isinstance(n_boot, int | np.integer) and n_boot >= 2):
         raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
@@ -107,6 +124,18 @@ def fixed_model_stability(
 
 
 def _fixed_replicate(
+    explainer: ShapExplainer,
+    scope: str,
+    spec: Any,
+    source: np.ndarray | None,
+    seed: int,
+    rows: np.ndarray | None,
+) -> tuple[Explanation, Explanation | None, dict[str, float]]:
+    with fixed_threads():
+        return _fixed_replicate_body(explainer, scope, spec, source, seed, rows)
+
+
+def _fixed_replicate_body(
     explainer: ShapExplainer,
     scope: str,
     spec: Any,

@@ -157,9 +157,12 @@ class LimeExplainer(WrappedModelExplainer):
         rows = None if X_explain is None else self._check_rows(X_explain)
         from joblib import Parallel, delayed
 
-        out = Parallel(n_jobs=n_jobs)(
-            delayed(self._replicate)(seed, width, rows) for seed, width in settings
-        )
+        from interpkit._threads import fixed_threads
+
+        with fixed_threads():  # identical floats in any process (see interpkit._threads)
+            out = Parallel(n_jobs=n_jobs)(
+                delayed(self._replicate)(seed, width, rows) for seed, width in settings
+            )
         import pandas as pd
 
         info = pd.DataFrame(
@@ -260,6 +263,14 @@ class LimeExplainer(WrappedModelExplainer):
         return weights, intercepts, scores, width
 
     def _replicate(
+        self, seed: int, width: float | None, rows: np.ndarray | None
+    ) -> tuple[Explanation, Explanation | None]:
+        from interpkit._threads import fixed_threads
+
+        with fixed_threads():
+            return self._replicate_body(seed, width, rows)
+
+    def _replicate_body(
         self, seed: int, width: float | None, rows: np.ndarray | None
     ) -> tuple[Explanation, Explanation | None]:
         glob = self._global(*self._lime(self.global_rows_, seed, width))
