@@ -67,8 +67,8 @@ def starting_values(X: np.ndarray, y: np.ndarray, restarts: int, seed: int) -> l
     """The starting hyperparameters interpkit uses for each restart (not timed)."""
     import torch
 
-    from interpkit.adapters import _gp_kernels as gk
-    from interpkit.adapters._gp_fit import _default_values, _random_start
+    from interpkit.adapters.gpytorch import kernels as gk
+    from interpkit.adapters.gpytorch.fit import _default_values, _random_start
 
     Z = (X - X.mean(0)) / X.std(0)
     t = (y - y.mean()) / y.std()
@@ -192,7 +192,7 @@ def direct_surface(X: np.ndarray, y: np.ndarray, ls: np.ndarray, sd: np.ndarray)
     import gpytorch
     import torch
 
-    from interpkit.adapters.gpytorch import exact_gp_class
+    from interpkit.adapters.gpytorch.fit import exact_gp_class
 
     Xt, yt = torch.as_tensor(X), torch.as_tensor(y)
     kernel = gpytorch.kernels.ScaleKernel(gpytorch.kernels.RBFKernel()).double()
@@ -218,8 +218,8 @@ def direct_surface(X: np.ndarray, y: np.ndarray, ls: np.ndarray, sd: np.ndarray)
 
 
 def bench_surface(args: argparse.Namespace) -> dict[str, float]:
-    from interpkit.adapters._gp_functions import batched_log_ml
     from interpkit.adapters.gpytorch import GPExplainer
+    from interpkit.adapters.gpytorch.functions import batched_log_ml
 
     rng = np.random.default_rng(1)
     x = rng.uniform(-5, 5, args.surface_n)

@@ -29,7 +29,7 @@ _LAZY = {
     "ElasticNetExplainer": "interpkit.adapters.glmnet",
     "LassoExplainer": "interpkit.adapters.glmnet",
     "RidgeExplainer": "interpkit.adapters.glmnet",
-    "ImportanceExplainer": "interpkit.adapters.sklearn_importance",
+    "ImportanceExplainer": "interpkit.adapters.sklearn",
     "EBMExplainer": "interpkit.adapters.ebm",
     "ShapExplainer": "interpkit.adapters.shap",
     "LimeExplainer": "interpkit.adapters.lime",
@@ -80,7 +80,7 @@ if TYPE_CHECKING:
         kernel_convergence,
         marginal_vs_conditional,
     )
-    from interpkit.adapters.sklearn_importance import ImportanceExplainer
+    from interpkit.adapters.sklearn import ImportanceExplainer
     from interpkit.comparison import Comparison, compare
     from interpkit.explainer import Explainer
     from interpkit.explanation import Explanation, load, stack

@@ -10,8 +10,8 @@ from sklearn.base import clone
 pytest.importorskip("interpret")
 
 from interpkit import load  # noqa: E402
-from interpkit.adapters._ebm_shapes import bin_index  # noqa: E402
 from interpkit.adapters.ebm import EBMExplainer  # noqa: E402
+from interpkit.adapters.ebm.shapes import bin_index  # noqa: E402
 from tests import contract  # noqa: E402
 
 FAST = {"outer_bags": 3, "max_rounds": 200, "interactions": 0}

@@ -12,14 +12,14 @@ pytest.importorskip("gpytorch")
 
 import torch  # noqa: E402
 
-from interpkit.adapters import _gp_kernels as gk  # noqa: E402
-from interpkit.adapters._gp_functions import batched_log_ml  # noqa: E402
 from interpkit.adapters.gpytorch import (  # noqa: E402
     GPExplainer,
-    exact_gp_class,
     kernel_cross_section,
     prior_draws,
 )
+from interpkit.adapters.gpytorch import kernels as gk  # noqa: E402
+from interpkit.adapters.gpytorch.fit import exact_gp_class  # noqa: E402
+from interpkit.adapters.gpytorch.functions import batched_log_ml  # noqa: E402
 from tests import contract  # noqa: E402
 
 # the 7-point data set of the marginal-likelihood exercise
@@ -127,7 +127,7 @@ def _gram(spec, x, hyper):
 
 
 def _standalone(spec, hyper):
-    from interpkit.adapters._gp_functions import _standalone as build
+    from interpkit.adapters.gpytorch.functions import _standalone as build
 
     return build(spec, 1, hyper)
 

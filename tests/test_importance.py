@@ -264,7 +264,7 @@ def test_permutation_tunes_on_the_training_split_only():
 
 
 def test_int_cv_keeps_bootstrap_copies_in_one_fold():
-    from interpkit.adapters._tuning import _folds, copy_groups
+    from interpkit.adapters.sklearn.tuning import _folds, copy_groups
 
     X, y = _planted(n=80)
     rows = np.random.default_rng(1).integers(80, size=80)

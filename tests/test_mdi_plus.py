@@ -49,7 +49,7 @@ def test_regression_equals_imodels_defaults():
 
 
 def test_one_hot_r2_is_sklearn_r2_of_one_hot_labels():
-    from interpkit.adapters._mdi_plus import _one_hot_r2
+    from interpkit.adapters.sklearn.mdi_plus import _one_hot_r2
 
     rng = np.random.default_rng(0)
     codes = rng.integers(3, size=40)
@@ -63,7 +63,7 @@ def test_one_hot_r2_is_sklearn_r2_of_one_hot_labels():
 
 
 def test_binary_classifier_equals_imodels_with_ridge_partial_model():
-    from interpkit.adapters._mdi_plus import _one_hot_r2
+    from interpkit.adapters.sklearn.mdi_plus import _one_hot_r2
 
     X, y = _planted()
     labels = np.where(y > 0, "yes", "no")

@@ -127,7 +127,7 @@ def test_partition_slice_of_a_wider_tree():
 
 
 def test_partition_through_an_interpkit_explainer():
-    from interpkit.adapters.sklearn_importance import ImportanceExplainer
+    from interpkit.adapters.sklearn import ImportanceExplainer
 
     X, y = _data()
     expl = ImportanceExplainer(DecisionTreeRegressor(max_depth=2), random_state=0).fit(X, y)

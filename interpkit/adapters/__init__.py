@@ -5,7 +5,7 @@ from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, Ridge
 from interpkit.adapters.gpytorch import GPExplainer
 from interpkit.adapters.lime import LimeExplainer
 from interpkit.adapters.shap import ShapExplainer
-from interpkit.adapters.sklearn_importance import ImportanceExplainer
+from interpkit.adapters.sklearn import ImportanceExplainer
 
 # every adapter class, for the shared contract tests and the CLI
 REGISTRY = {

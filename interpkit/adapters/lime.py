@@ -17,7 +17,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._optional import import_backend
-from interpkit.adapters._shap_model import (
+from interpkit.adapters._wrapped_model import WrappedModelExplainer
+from interpkit.adapters.shap.model import (
     is_interpkit,
     model_feature_check,
     native_output,
@@ -25,8 +26,7 @@ from interpkit.adapters._shap_model import (
     output_label,
     resolve_output,
 )
-from interpkit.adapters._shap_studies import _labels, _relabel
-from interpkit.adapters._wrapped_model import WrappedModelExplainer
+from interpkit.adapters.shap.studies import _labels, _relabel
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult

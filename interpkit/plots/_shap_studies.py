@@ -1,4 +1,4 @@
-"""Figures of the SHAP studies (:mod:`interpkit.adapters._shap_studies`); see plots.shap."""
+"""Figures of the SHAP studies (:mod:`interpkit.adapters.shap.studies`); see plots.shap."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 from interpkit.plots._common import PALETTE, TEMPLATE, fmt, new_figure, row_base_value, top_order
 
 if TYPE_CHECKING:
-    from interpkit.adapters._shap_studies import (
+    from interpkit.adapters.shap.studies import (
         BaselineSensitivity,
         KernelConvergence,
         MarginalVsConditional,
@@ -22,7 +22,7 @@ __all__ = ["baseline_comparison", "kernel_convergence", "marginal_vs_conditional
 
 def kernel_convergence(result: KernelConvergence, *, title: str | None = None) -> go.Figure:
     """KernelSHAP variance vs nsamples (log-log, fitted slope) and error vs the reference."""
-    from interpkit.adapters._shap_studies import KernelConvergence
+    from interpkit.adapters.shap.studies import KernelConvergence
 
     if not isinstance(result, KernelConvergence):
         raise TypeError(
@@ -102,7 +102,7 @@ def baseline_comparison(
 
     ``row=None`` shows mean ``|phi|`` over the rows; an int shows that row's phi.
     """
-    from interpkit.adapters._shap_studies import BaselineSensitivity
+    from interpkit.adapters.shap.studies import BaselineSensitivity
 
     if not isinstance(result, BaselineSensitivity):
         raise TypeError(
@@ -150,7 +150,7 @@ def marginal_vs_conditional(
     result: MarginalVsConditional, *, title: str | None = None
 ) -> go.Figure:
     """Coefficients next to mean ``|phi|`` under both value functions, per feature."""
-    from interpkit.adapters._shap_studies import MarginalVsConditional
+    from interpkit.adapters.shap.studies import MarginalVsConditional
 
     if not isinstance(result, MarginalVsConditional):
         kind = type(result).__name__

@@ -2,8 +2,8 @@
 
 Every function reads results only: :class:`~interpkit.Explanation`,
 :class:`~interpkit.StabilityResult`, or the GP result dataclasses
-(``GPPosterior`` from :mod:`interpkit.adapters._gp_functions`, ``MLSurface``
-from :mod:`interpkit.adapters._gp_surface`),
+(``GPPosterior`` from :mod:`interpkit.adapters.gpytorch.functions`, ``MLSurface``
+from :mod:`interpkit.adapters.gpytorch.surface`),
 never a model.
 
 ==============================  ==================================================

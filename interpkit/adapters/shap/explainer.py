@@ -23,8 +23,9 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit.adapters._shap_compute import ShapSetup, shap_values
-from interpkit.adapters._shap_model import (
+from interpkit.adapters._wrapped_model import WrappedModelExplainer
+from interpkit.adapters.shap.compute import ShapSetup, shap_values
+from interpkit.adapters.shap.model import (
     PERTURBATIONS,
     STOCHASTIC,
     build_background,
@@ -37,7 +38,7 @@ from interpkit.adapters._shap_model import (
     resolve_output,
     tree_model_output,
 )
-from interpkit.adapters._shap_studies import (
+from interpkit.adapters.shap.studies import (
     BaselineSensitivity,
     KernelConvergence,
     MarginalVsConditional,
@@ -46,7 +47,6 @@ from interpkit.adapters._shap_studies import (
     kernel_convergence,
     marginal_vs_conditional,
 )
-from interpkit.adapters._wrapped_model import WrappedModelExplainer
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult
@@ -234,7 +234,7 @@ class ShapExplainer(WrappedModelExplainer):
 
     # -- contract hooks --------------------------------------------------------
     def _task(self) -> str:
-        from interpkit.adapters._shap_model import native_output
+        from interpkit.adapters.shap.model import native_output
 
         return "binary" if native_output(self._base_estimator()) == "classifier" else "regression"
 

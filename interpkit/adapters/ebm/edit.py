@@ -97,7 +97,7 @@ def center_terms(
         raise TypeError("references must be a non-empty dict of term name -> reference value")
     idx = _term_indices(explainer, list(references))
     new = _edited_copy(explainer)
-    from interpkit.adapters._ebm_shapes import bin_index
+    from interpkit.adapters.ebm.shapes import bin_index
 
     notes = []
     for t, (name, ref) in zip(idx, references.items(), strict=True):

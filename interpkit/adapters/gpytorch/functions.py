@@ -23,7 +23,7 @@ import pandas as pd
 import xarray as xr
 from sklearn.utils import check_random_state
 
-from interpkit.adapters import _gp_kernels as gk
+from interpkit.adapters.gpytorch import kernels as gk
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 

@@ -48,8 +48,9 @@ import xarray as xr
 
 from interpkit._optional import import_backend
 from interpkit._validation import check_X, check_y, feature_names_of
-from interpkit.adapters import _ebm_edit, _ebm_shapes
-from interpkit.adapters._ebm_shapes import Grid, bag_importance_sd, make_grid
+from interpkit.adapters.ebm import edit as _ebm_edit
+from interpkit.adapters.ebm import shapes as _ebm_shapes
+from interpkit.adapters.ebm.shapes import Grid, bag_importance_sd, make_grid
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation
 

@@ -17,8 +17,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from interpkit.adapters import _gp_kernels as gk
-from interpkit.adapters._gp_functions import GPPosterior, _explanation, batched_log_ml, posterior
+from interpkit.adapters.gpytorch import kernels as gk
+from interpkit.adapters.gpytorch.functions import (
+    GPPosterior,
+    _explanation,
+    batched_log_ml,
+    posterior,
+)
 from interpkit.explanation import Explanation
 
 __all__ = ["MLSurface", "ml_surface"]

@@ -23,7 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._threads import fixed_threads
-from interpkit.adapters._shap_model import STOCHASTIC, build_background, choose_algorithm
+from interpkit.adapters.shap.model import STOCHASTIC, build_background, choose_algorithm
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult
 
@@ -281,7 +281,7 @@ def kernel_convergence(
     seeds = check_random_state(random_state).randint(_INT32, size=(grid.size, n_repeats))
     bg, w = explainer.background_, explainer.background_weights_
     for n in grid:  # fail fast on a too-small grid value
-        from interpkit.adapters._shap_compute import kernel_nsamples
+        from interpkit.adapters.shap.compute import kernel_nsamples
 
         kernel_nsamples(int(n), X.shape[1])
     jobs = (

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from interpkit._optional import import_backend
-from interpkit.adapters._tuning import copy_groups
+from interpkit.adapters.sklearn.tuning import copy_groups
 
 __all__ = ["FOREST_TYPES", "check_forest", "fit_mdi_plus", "oob_permutation"]
 

@@ -10,10 +10,10 @@ Global explanations:
   scored on its own out-of-bag rows with each feature shuffled among them,
   the forest fit on all rows;
 * ``method="mdi_plus"``: MDI+ of a random forest through imodels
-  (:mod:`interpkit.adapters._mdi_plus`).
+  (:mod:`interpkit.adapters.sklearn.mdi_plus`).
 
 With ``param_grid`` the estimator's hyperparameters are tuned by K-fold CV
-inside ``fit`` (:mod:`interpkit.adapters._tuning`), so every stability
+inside ``fit`` (:mod:`interpkit.adapters.sklearn.tuning`), so every stability
 replicate tunes again.
 
 Local explanations (both methods) are *mean-replacement occlusion*: for row
@@ -37,13 +37,13 @@ import xarray as xr
 from sklearn.base import clone, is_classifier
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit.adapters._mdi_plus import (
+from interpkit.adapters.sklearn.mdi_plus import (
     FOREST_TYPES,
     check_forest,
     fit_mdi_plus,
     oob_permutation,
 )
-from interpkit.adapters._tuning import (
+from interpkit.adapters.sklearn.tuning import (
     check_param_grid,
     grid_search,
     holdout_split,

@@ -19,13 +19,13 @@ optima is part of the explanation.
 Kernel, prior/posterior draws and marginal-likelihood surfaces:
 :meth:`GPExplainer.posterior`, :meth:`GPExplainer.prior_draws`,
 :meth:`GPExplainer.ml_surface`, and the functions in
-:mod:`interpkit.adapters._gp_functions` (``kernel_cross_section``,
+:mod:`interpkit.adapters.gpytorch.functions` (``kernel_cross_section``,
 ``prior_draws``) re-exported here.
 
 This module holds the estimator; the restarts and optimiser loop live in
-:mod:`interpkit.adapters._gp_fit`, kernels and hyperparameter tables in
-:mod:`interpkit.adapters._gp_kernels`, the marginal-likelihood surface in
-:mod:`interpkit.adapters._gp_surface`.
+:mod:`interpkit.adapters.gpytorch.fit`, kernels and hyperparameter tables in
+:mod:`interpkit.adapters.gpytorch.kernels`, the marginal-likelihood surface in
+:mod:`interpkit.adapters.gpytorch.surface`.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ import xarray as xr
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit.adapters import _gp_kernels as gk
-from interpkit.adapters._gp_fit import (  # noqa: F401 (re-exported: defined here before)
+from interpkit.adapters.gpytorch import kernels as gk
+from interpkit.adapters.gpytorch.fit import (  # noqa: F401 (re-exported: defined here before)
     exact_gp_class,
     exact_settings,
     fit_restarts,
@@ -47,19 +47,19 @@ from interpkit.adapters._gp_fit import (  # noqa: F401 (re-exported: defined her
     new_likelihood,
     resolve_device,
 )
-from interpkit.adapters._gp_functions import (
+from interpkit.adapters.gpytorch.functions import (
     GPPosterior,
     kernel_cross_section,
     posterior,
     prior_draws,
 )
-from interpkit.adapters._gp_kernels import (  # noqa: F401 (cholesky_state: kept importable)
+from interpkit.adapters.gpytorch.kernels import (  # noqa: F401 (cholesky_state: kept importable)
     GPState,
     cholesky_state,
     pd_variance,
     predict_latent,
 )
-from interpkit.adapters._gp_surface import MLSurface, ml_surface
+from interpkit.adapters.gpytorch.surface import MLSurface, ml_surface
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation
 
@@ -95,7 +95,7 @@ class GPExplainer(Explainer):
         lengthscale 1, outputscale 1, noise 0.1 (standardised scale); the
         others at random (log-uniform, or drawn from the hyperprior).
     hyperparameters : dict, optional
-        Values to fix, by name (see :mod:`interpkit.adapters._gp_kernels`):
+        Values to fix, by name (see :mod:`interpkit.adapters.gpytorch.kernels`):
         e.g. ``{"outputscale": 1, "lengthscale": 1.2, "noise_sd": 0.23}``.
         Fixed values are not optimised; with everything fixed there is no
         optimisation at all. Values are on the scale the GP is fit on (the

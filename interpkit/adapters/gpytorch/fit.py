@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from interpkit.adapters import _gp_kernels as gk
-from interpkit.adapters._gp_kernels import GPState, cholesky_state
+from interpkit.adapters.gpytorch import kernels as gk
+from interpkit.adapters.gpytorch.kernels import GPState, cholesky_state
 
 if TYPE_CHECKING:
     from interpkit.adapters.gpytorch import GPExplainer

@@ -7,7 +7,7 @@ habits are deliberately avoided here:
   ``lambda.1se``; interpkit names them ``lambda_min_`` and ``lambda_1se_``;
 * its CV scores every lambda with a separate scikit-learn call; interpkit
   fits each fold's path once and scores all lambdas with one matrix product
-  (:mod:`interpkit.adapters._pathcv`).
+  (:mod:`interpkit.adapters.glmnet.pathcv`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 
 from interpkit._optional import import_backend
-from interpkit.adapters._pathcv import (
+from interpkit.adapters.glmnet.pathcv import (
     LOSSES,
     choose_lambdas,
     fold_labels,

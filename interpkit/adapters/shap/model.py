@@ -1,6 +1,6 @@
 """What :class:`~interpkit.ShapExplainer` explains: the model output, the algorithm, the background.
 
-Nothing here imports shap; :mod:`interpkit.adapters._shap_compute` does.
+Nothing here imports shap; :mod:`interpkit.adapters.shap.compute` does.
 """
 
 from __future__ import annotations
