@@ -157,8 +157,9 @@ def _hf_layer_index(model: Any, layers: Sequence[str | int] | None) -> dict[str,
 def load_tokenizer(model: Any, tokenizer: Any) -> Any:
     if tokenizer is not None:
         return tokenizer
-    from transformers import AutoTokenizer
+    from interpkit._optional import import_backend
 
+    AutoTokenizer = import_backend("transformers", NEEDED_FOR).AutoTokenizer  # noqa: N806
     try:
         return AutoTokenizer.from_pretrained(model.name_or_path, local_files_only=True)
     except OSError as err:
