@@ -40,7 +40,30 @@ from interpkit.tags import ExplainerTags
 if TYPE_CHECKING:
     from interpkit.stability import StabilityResult
 
-__all__ = ["Explainer", "library_versions"]
+__all__ = ["Explainer", "check_sample_weight", "library_versions"]
+
+
+def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
+    """Row weights as a float64 array, or a ValueError in the user's terms.
+
+    Weights must be 1-D with one entry per row, finite, non-negative and not
+    all zero.
+    """
+    try:
+        w = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("sample_weight must hold numbers, one weight per row") from None
+    if w.ndim != 1 or w.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must be 1-D with one weight per row ({n_samples}), got shape {w.shape}"
+        )
+    if not np.all(np.isfinite(w)):
+        raise ValueError("sample_weight holds NaN or infinite values")
+    if np.any(w < 0):
+        raise ValueError("sample_weight must be non-negative")
+    if not np.any(w > 0):
+        raise ValueError("sample_weight is zero for every row; at least one row needs weight")
+    return w
 
 
 def library_versions(*distributions: str) -> dict[str, str]:
@@ -63,7 +86,7 @@ class Explainer(BaseEstimator):
     """Base class: ``fit`` / ``explain`` / ``predict`` / ``stability``."""
 
     # -- public API --------------------------------------------------------
-    def fit(self, X: Any, y: Any) -> Explainer:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Explainer:
         """Fit the explained model.
 
         Parameters
@@ -72,6 +95,10 @@ class Explainer(BaseEstimator):
             Numeric features; DataFrame column names become feature names.
         y : array-like, shape (n_samples,)
             Target.
+        sample_weight : array-like, shape (n_samples,), optional
+            Non-negative row weights (frequency weights: integer weight ``c``
+            counts a row ``c`` times). Explainers whose backend cannot weight
+            rows refuse them.
 
         Returns
         -------
@@ -79,7 +106,10 @@ class Explainer(BaseEstimator):
         """
         X_arr = check_X(X, allow_constant=False)
         y_arr = check_y(y, X_arr.shape[0], task=self._task())
-        return self._fit_checked(X_arr, y_arr, feature_names_of(X, X_arr.shape[1]))
+        weights = None if sample_weight is None else check_sample_weight(sample_weight, len(X_arr))
+        return self._fit_checked(
+            X_arr, y_arr, feature_names_of(X, X_arr.shape[1]), sample_weight=weights
+        )
 
     def explain(self, X: Any = None) -> Explanation:
         """Explain the fitted model.
@@ -240,7 +270,7 @@ class Explainer(BaseEstimator):
     # -- hooks for subclasses ----------------------------------------------
     def __interpkit_tags__(self) -> ExplainerTags:
         """What this explainer is and can do; subclasses replace what differs."""
-        return ExplainerTags()
+        return ExplainerTags(sample_weight=self._accepts_sample_weight())
 
     def _scope_refusal(self, scope: str) -> str | None:
         """Why this explainer cannot run ``scope`` here (a message), or None to list its scopes."""
@@ -300,8 +330,23 @@ class Explainer(BaseEstimator):
     def _task(self) -> str:
         return "regression"
 
-    def _fit(self, X: np.ndarray, y: np.ndarray) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _fit(self, X: np.ndarray, y: np.ndarray, **kwargs: Any) -> None:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _accepts_sample_weight(self) -> bool:
+        """Whether ``_fit`` takes ``sample_weight`` (frequency weights) with these parameters.
+
+        A stability replicate of an explainer that accepts them fits the
+        distinct drawn rows with their counts as weights.
+        """
+        return self._sample_weight_refusal() is None
+
+    def _sample_weight_refusal(self) -> str | None:
+        """Why these parameters cannot weight rows, or None when they can.
+
+        Adapters whose ``_fit`` takes ``sample_weight`` override this.
+        """
+        return "its backend takes no row weights"
 
     def _explain_global(self) -> Explanation:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -352,8 +397,11 @@ class Explainer(BaseEstimator):
         self.feature_names_in_ = np.asarray(feature_names, dtype=object)
         self.n_features_in_ = X.shape[1]
         if sample_weight is None:
-            self._fit(X, y)
-        else:  # only explainers whose tags say sample_weight are handed weights
+            self._fit(X, y)  # adapters without weights keep their two-argument _fit
+        else:
+            refusal = self._sample_weight_refusal()
+            if refusal is not None:
+                raise ValueError(f"{type(self).__name__} cannot use sample_weight: {refusal}")
             self._fit(X, y, sample_weight=sample_weight)
         return self
 
