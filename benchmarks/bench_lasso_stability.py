@@ -257,14 +257,16 @@ def profile_interpkit(X: pd.DataFrame, y: np.ndarray, n_boot: int, seed: int) ->
     import glmnet.linear
 
     import interpkit
-    import interpkit.adapters.glmnet as adapter
+    import interpkit.adapters.glmnet.explainer as adapter
     import interpkit.explainer
-    import interpkit.stability as stab
+    import interpkit.stability.collect as collect
+    import interpkit.stability.engine as engine
+    import interpkit.stability.scopes as scopes
 
     targets = {
-        "replicate (_one_replicate, all of it)": (stab, "_one_replicate"),
-        "  clone (incl. reference fit's)": (stab, "clone"),
-        "  check_y of the sample": (stab, "check_y"),
+        "replicate (_Job.__call__, all of it)": (engine._Job, "__call__"),
+        "  clone (incl. reference fit's)": (scopes, "clone"),
+        "  check_y of the sample": (scopes, "check_y"),
         "  ElasticNetExplainer._fit": (adapter.ElasticNetExplainer, "_fit"),
         "    fold_labels (KFold)": (adapter, "fold_labels"),
         "    _fit_path (one glmnet path fit)": (adapter.ElasticNetExplainer, "_fit_path"),
@@ -275,7 +277,7 @@ def profile_interpkit(X: pd.DataFrame, y: np.ndarray, n_boot: int, seed: int) ->
         "    pointwise_loss": (adapter, "pointwise_loss"),
         "  Explainer.explain": (interpkit.explainer.Explainer, "explain"),
         "    library_versions (importlib.metadata)": (adapter, "library_versions"),
-        "stack replicates (xarray concat)": (stab, "stack"),
+        "stack replicates (xarray concat)": (collect, "stack"),
     }
     with timed_calls(targets) as totals:
         start = time.perf_counter()

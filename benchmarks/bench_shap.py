@@ -7,7 +7,7 @@
    own additivity check, as a user would; interpkit does its own instead).
    Goal: interpkit / shap <= 1.05.
 2. Speed-up. ``ShapExplainer(estimator=RandomForestRegressor(...))
-   .stability(scope="refit", n_boot=50)`` with ``n_jobs=1`` and ``n_jobs=2``.
+   .stability(scope="rows", n_boot=50)`` with ``n_jobs=1`` and ``n_jobs=2``.
    Goal: >= 1.7x. Needs two idle cores.
 3. Memory. Peak traced memory (tracemalloc, main process, ``n_jobs=1``) of
    that stability run against one replicate (a fit and its explanations).

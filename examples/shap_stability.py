@@ -7,7 +7,7 @@
 3. A fixed model on different subsamples: ``stability(scope="background")``
    keeps each fitted model and redraws the background from bootstrap
    samples of the training rows.
-4. A bootstrap of the training set: ``stability(scope="refit")`` refits the
+4. A bootstrap of the training set: ``stability(scope="rows")`` refits the
    forest (and the lasso, lambda re-tuned inside every replicate) on each
    bootstrap sample and recomputes SHAP; the intervals and the rank
    agreement show how much of the explanation is the data's noise.
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     kw = {"n_boot": args.n_boot, "random_state": args.seed, "n_jobs": args.n_jobs}
     fixed = {name: ex.stability(scope="background", **kw) for name, ex in explainers.items()}
     refit = {
-        name: ex.stability(X_train, y_train, scope="refit", progress=False, **kw)
+        name: ex.stability(X_train, y_train, scope="rows", progress=False, **kw)
         for name, ex in explainers.items()
     }
     agreement = {}

@@ -75,7 +75,7 @@ class ShapExplainer(WrappedModelExplainer):
       needed).
     * ``ShapExplainer(estimator=unfitted).fit(X, y)``: fit a clone of the
       estimator on ``(X, y)`` and explain it; the background is drawn from
-      the training rows. This is what ``stability(scope="refit")`` refits.
+      the training rows. This is what ``stability(scope="rows")`` refits.
 
     Parameters
     ----------
