@@ -20,7 +20,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from interpkit._threads import fixed_threads
+from interpkit._threads import fixed_threads, sequential_inner_joblib
 from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.explanation import Explanation, stack
 from interpkit.stability.result import StabilityResult, kendall_tau_matrix
@@ -92,11 +92,13 @@ def _run(
     X_arr = check_X(X, allow_constant=False)
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
     names = feature_names_of(X, X_arr.shape[1])
-    reference_fit._fit_checked(X_arr, y_arr, names)
-    if X_explain is not None:
-        reference_fit._check_rows(X_explain)  # fail before any replicate runs
-    # e.g. a common grid for shape functions, fixed by the fit on all rows
-    context = reference_fit._stability_context()
+    # the estimator's own joblib calls run as in a replicate, whatever the user's backend
+    with sequential_inner_joblib():
+        reference_fit._fit_checked(X_arr, y_arr, names)
+        if X_explain is not None:
+            reference_fit._check_rows(X_explain)  # fail before any replicate runs
+        # e.g. a common grid for shape functions, fixed by the fit on all rows
+        context = reference_fit._stability_context()
     X_eval_arr = None if X_eval is None else reference_fit._check_rows(X_eval)
     y_eval_arr = None
     if y_eval is not None:
@@ -148,8 +150,9 @@ def _run(
         "subsample_fraction": subsample_fraction if scheme == "subsample" else None,
         "random_state": random_state if isinstance(random_state, int | None) else "RandomState",
     }
-    reference_extras = _extras_of(reference_fit, X_explain, context)
-    reference = reference_fit.explain()
+    with sequential_inner_joblib():
+        reference_extras = _extras_of(reference_fit, X_explain, context)
+        reference = reference_fit.explain()
     extras = {
         name: StabilityResult(
             replicates=stack([r[3][name] for r in results], dim="replicate"),
@@ -195,8 +198,9 @@ def _one_replicate(
     X_explain: Any = None,
     context: Any = None,
 ) -> tuple[Explanation, np.ndarray | None, dict[str, Any], dict[str, Explanation]]:
-    # fixed thread counts: a replicate's floats must not depend on the process it runs in
-    with fixed_threads():
+    # fixed thread counts and no nested joblib parallelism: a replicate's floats must not
+    # depend on the process or backend it runs in
+    with fixed_threads(), sequential_inner_joblib():
         return _replicate_body(explainer, X, y, names, X_eval, seed, scheme, m, X_explain, context)
 
 
