@@ -121,7 +121,7 @@ def _run(
         )
         for seed in seeds
     )
-    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+    outputs = _parallel(n_jobs)(tasks)
     if progress:
         from tqdm.auto import tqdm
 
@@ -177,6 +177,17 @@ def _run(
         params=params,
         extras=extras,
     )
+
+
+def _parallel(n_jobs: int | None) -> Parallel:
+    """joblib's Parallel yielding results as they come (for progress), or a list where the
+    active backend cannot (ray's)."""
+    try:
+        return Parallel(n_jobs=n_jobs, return_as="generator")
+    except ValueError as err:
+        if "does not support return_as" not in str(err):
+            raise
+        return Parallel(n_jobs=n_jobs)
 
 
 def _extras_of(fitted: Explainer, X_explain: Any, context: Any) -> dict[str, Explanation]:
