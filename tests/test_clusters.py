@@ -8,7 +8,10 @@ import them from the installed package; nothing from this file travels.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -129,3 +132,25 @@ def test_backend_without_generators_gives_the_same_result():
             joblib.Parallel(n_jobs=2, return_as="generator")
         result = lasso.stability(X, y, n_jobs=2, **KWARGS)
     assert result.replicates.equals(serial.replicates)
+
+
+@pytest.mark.slow
+def test_example_script_runs_as_main():
+    # as a script, not imported: the LocalCluster's worker processes re-import __main__,
+    # which the example's `if __name__ == "__main__":` guard makes safe
+    pytest.importorskip("distributed")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    done = subprocess.run(
+        [sys.executable, "examples/stability_on_a_cluster.py", "--n-boot", "6"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "dask: 2 workers" in done.stdout
+    assert "6 bootstrap replicates (dask)" in done.stdout
+    assert "identical to n_jobs=1: True" in done.stdout
+    assert "lcavol" in done.stdout
