@@ -92,6 +92,25 @@ def test_dask_local_cluster_equals_serial(name, serial, dask_client):
     assert workers and workers <= set(dask_client.scheduler_info()["workers"])
 
 
+@pytest.mark.slow
+def test_dask_sends_the_data_once_per_run(dask_client, monkeypatch):
+    scattered = []
+    scatter = dask_client.scatter
+
+    def counting(data, *args, **kwargs):
+        scattered.append(type(data).__name__)
+        return scatter(data, *args, **kwargs)
+
+    monkeypatch.setattr(dask_client, "scatter", counting)
+    X, y = _data()
+    with joblib.parallel_config(backend="dask"):
+        REGISTRY["lasso"](cv=3, random_state=0).stability(
+            X, y, n_jobs=-1, **{**KWARGS, "n_boot": 8}
+        )
+    # one replicate job (the checked data and the reference) for all 8 tasks
+    assert scattered == ["_Job"]
+
+
 @pytest.fixture(scope="module")
 def ray_backend():
     ray = pytest.importorskip("ray")

@@ -159,6 +159,12 @@ class _Job:
         self.X_explain = X_explain
         self.context = context
 
+    def __sizeof__(self) -> int:
+        # its data's bytes: joblib's dask backend scatters an argument over 1 kB once per run
+        # (and workers share it) instead of sending it with every task; see docs/clusters.md
+        parts = [*self.shared.values(), self.X_eval, self.X_explain]
+        return object.__sizeof__(self) + sum(_nbytes(part) for part in parts)
+
     def extras_of(self, fitted: Explainer) -> dict[str, Explanation]:
         extras = dict(fitted._extra_explanations(self.context))
         if self.X_explain is not None:
@@ -189,7 +195,8 @@ def _collect(
 
         collector = open_checkpoint(checkpoint, job, seeds, params)
     todo = [i for i in range(len(seeds)) if i not in collector.done()]
-    tasks = (delayed(job)(i, int(seeds[i])) for i in todo)
+    # the job is an argument, not the callable, so that dask can scatter it (see _Job.__sizeof__)
+    tasks = (delayed(_run_job)(job, i, int(seeds[i])) for i in todo)
     outputs = _parallel(n_jobs)(tasks)
     if progress is None:
         progress = sys.stderr.isatty()
@@ -202,6 +209,20 @@ def _collect(
     for record in outputs:
         collector.add(record)
     return collector
+
+
+def _run_job(job: _Job, index: int, seed: int) -> Record:
+    return job(index, seed)
+
+
+def _nbytes(part: Any) -> int:
+    if isinstance(part, np.ndarray):
+        return int(part.nbytes)
+    if isinstance(part, pd.DataFrame):
+        return int(part.memory_usage(index=False).sum())
+    if isinstance(part, pd.Series):
+        return int(part.memory_usage(index=False))
+    return 0
 
 
 def _parallel(n_jobs: int | None) -> Parallel:
