@@ -117,7 +117,10 @@ def ray_backend():
     from ray.util.joblib import register_ray
 
     start = time.perf_counter()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    except Exception as err:  # e.g. no shared memory or ports in a sandbox: say so, skip
+        pytest.skip(f"ray is installed but a local ray could not start here: {err}")
     register_ray()
     print(f"ray up in {time.perf_counter() - start:.1f} s")
     yield
