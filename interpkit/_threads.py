@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["apply_to_new_imports", "fixed_threads"]
+__all__ = ["apply_to_new_imports", "fixed_threads", "sequential_inner_joblib"]
 
 # one thread per replicate: parallelism comes from running replicates side by side
 REPLICATE_THREADS = 1
@@ -59,6 +59,23 @@ def fixed_threads(n: int = REPLICATE_THREADS) -> Iterator[None]:
                 _active -= 1
                 if _active == 0:
                     _restore()
+
+
+@contextmanager
+def sequential_inner_joblib() -> Iterator[None]:
+    """Run joblib calls made inside the body (e.g. a random forest's) one after another.
+
+    joblib hands a task's own ``Parallel`` calls the backend's nested backend:
+    one thread for loky, but for dask every core of the cluster, whatever
+    ``n_jobs`` the estimator asks. A forest's ``predict`` then sums its trees
+    in the order threads finish, so a replicate's floats changed with the
+    backend. The config is per thread, so the body's thread alone is affected
+    and the replicates themselves still run side by side.
+    """
+    from joblib import parallel_config
+
+    with parallel_config(backend="sequential"):
+        yield
 
 
 def apply_to_new_imports() -> None:

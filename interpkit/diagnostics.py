@@ -10,7 +10,10 @@ others, and unstable features are seen for what they are.
   correlation with the other features, joined with the stability summary.
 * :func:`correlation_matrix` -- the p x p Pearson or Spearman correlation.
 * :func:`cluster_order` -- features ordered by hierarchical clustering on
-  ``1 - |corr|`` so correlated blocks sit together (e.g. in a heatmap).
+  ``1 - |corr|`` so correlated blocks sit together.
+* :func:`feature_correlation` -- the correlation in cluster (or a given)
+  order, as a :class:`FeatureCorrelation` for
+  :func:`interpkit.plots.correlation_heatmap`.
 
 All work on the p x p correlation only (``O(n p^2)`` time, ``O(p^2)``
 memory): nothing grows quadratically with the number of rows, and a few
@@ -20,6 +23,7 @@ thousand features are fine.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +34,13 @@ from interpkit._validation import check_X, feature_names_of
 if TYPE_CHECKING:
     from interpkit.stability import StabilityResult
 
-__all__ = ["cluster_order", "correlation_matrix", "correlation_table"]
+__all__ = [
+    "FeatureCorrelation",
+    "cluster_order",
+    "correlation_matrix",
+    "correlation_table",
+    "feature_correlation",
+]
 
 METHODS = ("pearson", "spearman")
 SUMMARY_COLUMNS = ("mean", "sd", "selection_frequency", "mean_rank")
@@ -240,10 +250,14 @@ def cluster_order(X: Any, *, method: str = "pearson") -> list[str]:
     list of str
         The feature names (``x0, x1, ...`` for an array) in cluster order.
     """
+    arr, names = _features(X)
+    return _cluster_order(arr, names, method)
+
+
+def _cluster_order(arr: np.ndarray, names: list[str], method: str) -> list[str]:
     from scipy.cluster.hierarchy import leaves_list, linkage
     from scipy.spatial.distance import squareform
 
-    arr, names = _features(X)
     if len(names) < 3:
         return names
     dist = 1.0 - np.abs(_corr(arr, method))
@@ -256,3 +270,87 @@ def cluster_order(X: Any, *, method: str = "pearson") -> list[str]:
         optimal_ordering=len(names) <= OPTIMAL_ORDERING_MAX,
     )
     return [names[i] for i in leaves_list(tree)]
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureCorrelation:
+    """Feature-by-feature correlation in the order to show it, from :func:`feature_correlation`.
+
+    Attributes
+    ----------
+    matrix : pandas.DataFrame
+        p x p correlation, rows and columns both in display order, ones on
+        the diagonal.
+    method : str
+        ``"pearson"`` or ``"spearman"``.
+    clustered : bool
+        True when the order is :func:`cluster_order`'s, False when it was given.
+    """
+
+    matrix: pd.DataFrame
+    method: str
+    clustered: bool
+
+    @property
+    def order(self) -> list[str]:
+        """The feature names in display order."""
+        return [str(f) for f in self.matrix.index]
+
+
+def feature_correlation(
+    X: Any,
+    *,
+    features: Sequence[str] | None = None,
+    order: Sequence[str] | None = None,
+    method: str = "pearson",
+) -> FeatureCorrelation:
+    """The correlation of (some of) the features of ``X``, correlated ones next to each other.
+
+    Parameters
+    ----------
+    X : DataFrame or array, shape (n_samples, n_features)
+        Numeric, finite, no constant column (array features are ``x0, x1, ...``).
+    features : sequence of str, optional
+        Only these features (e.g. ``result.summary().index[:30]``).
+    order : sequence of str, optional
+        Row/column order, a permutation of the chosen features; default
+        :func:`cluster_order` of the chosen features.
+    method : {"pearson", "spearman"}
+
+    Returns
+    -------
+    FeatureCorrelation
+        For :func:`interpkit.plots.correlation_heatmap`.
+
+    Examples
+    --------
+    >>> from interpkit import diagnostics, plots  # doctest: +SKIP
+    >>> fig = plots.correlation_heatmap(diagnostics.feature_correlation(X))  # doctest: +SKIP
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    arr, names = _features(X)
+    if features is not None:
+        features = [str(f) for f in features]
+        position = {f: j for j, f in enumerate(names)}  # dict look-ups: p can be 10,000
+        unknown = [f for f in features if f not in position]
+        if unknown:
+            raise ValueError(f"features not in X: {unknown}")
+        if len(set(features)) != len(features):
+            raise ValueError("features has duplicates")
+        arr, names = arr[:, [position[f] for f in features]], features
+    clustered = order is None
+    if clustered:
+        order = _cluster_order(arr, names, method)
+    else:
+        order = [str(f) for f in order]
+        if sorted(order) != sorted(names):
+            raise ValueError(
+                "order must list each chosen feature once; "
+                f"missing {[f for f in names if f not in set(order)]}, "
+                f"unknown {[f for f in order if f not in set(names)]}"
+            )
+    position = {f: j for j, f in enumerate(names)}
+    corr = _corr(arr[:, [position[f] for f in order]], method)
+    matrix = pd.DataFrame(corr, index=pd.Index(order, name="feature"), columns=order)
+    return FeatureCorrelation(matrix=matrix, method=method, clustered=clustered)

@@ -8,7 +8,12 @@ import pytest
 import xarray as xr
 
 import interpkit
-from interpkit.diagnostics import cluster_order, correlation_matrix, correlation_table
+from interpkit.diagnostics import (
+    cluster_order,
+    correlation_matrix,
+    correlation_table,
+    feature_correlation,
+)
 from interpkit.explanation import Explanation
 from interpkit.plots.diagnostics import (
     correlation_heatmap,
@@ -192,7 +197,7 @@ def test_constant_column(dup_X, dup_result):
     with pytest.raises(ValueError, match="constant columns"):
         cluster_order(X)
     with pytest.raises(ValueError, match="constant columns"):
-        correlation_heatmap(X)
+        feature_correlation(X)
 
 
 def test_non_numeric_and_nan(dup_X, dup_result):
@@ -241,24 +246,46 @@ def test_p_much_larger_than_n():
 
 # -- plots --------------------------------------------------------------------------------
 def test_heatmap_z_is_correlation_in_plotted_order(dup_X):
-    fig = correlation_heatmap(dup_X)
-    (heat,) = fig.data
+    corr = feature_correlation(dup_X)
     order = cluster_order(dup_X)
-    assert list(heat.x) == order and list(heat.y) == order
+    assert corr.order == order and corr.clustered and corr.method == "pearson"
     expected = dup_X[order].corr().to_numpy()
-    np.testing.assert_allclose(np.asarray(heat.z), expected, atol=1e-12)
+    np.testing.assert_allclose(corr.matrix.to_numpy(), expected, atol=1e-12)
+    fig = correlation_heatmap(corr)
+    (heat,) = fig.data
+    assert list(heat.x) == order and list(heat.y) == order
+    np.testing.assert_array_equal(np.asarray(heat.z), corr.matrix.to_numpy())
     assert heat.zmid == 0 and heat.zmin == -1 and heat.zmax == 1
+    assert "hierarchical-clustering order" in fig.layout.title.text
 
-    fig = correlation_heatmap(dup_X, features=["d", "a", "b"], order=["b", "d", "a"], absolute=True)
+    corr = feature_correlation(dup_X, features=["d", "a", "b"], order=["b", "d", "a"])
+    assert not corr.clustered
+    fig = correlation_heatmap(corr, absolute=True)
     (heat,) = fig.data
     assert list(heat.x) == ["b", "d", "a"]
     np.testing.assert_allclose(
         np.asarray(heat.z), np.abs(dup_X[["b", "d", "a"]].corr().to_numpy()), atol=1e-12
     )
+    assert heat.zmin == 0 and "hierarchical" not in fig.layout.title.text
+    # Spearman is Pearson on ranks, and the plot says which it shows
+    spearman = feature_correlation(dup_X, method="spearman")
+    np.testing.assert_allclose(
+        spearman.matrix.to_numpy(),
+        dup_X[spearman.order].rank().corr().to_numpy(),
+        atol=1e-12,
+    )
+    assert "Spearman" in correlation_heatmap(spearman).layout.title.text
     with pytest.raises(ValueError, match="features not in X"):
-        correlation_heatmap(dup_X, features=["a", "zz"])
+        feature_correlation(dup_X, features=["a", "zz"])
+    with pytest.raises(ValueError, match="features has duplicates"):
+        feature_correlation(dup_X, features=["a", "a"])
     with pytest.raises(ValueError, match="order must list"):
-        correlation_heatmap(dup_X, order=["a", "b"])
+        feature_correlation(dup_X, order=["a", "b"])
+    with pytest.raises(ValueError, match="method must be one of"):
+        feature_correlation(dup_X, method="kendall")
+    # the plot takes the diagnostics result, not raw data
+    with pytest.raises(TypeError, match=r"feature_correlation\(X\), got DataFrame"):
+        correlation_heatmap(dup_X)
 
 
 def test_correlation_vs_importance(dup_X, dup_result):

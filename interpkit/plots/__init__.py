@@ -20,7 +20,7 @@ function                        input
 :func:`agreement_heatmap`       Comparison (from :func:`interpkit.compare`)
 :func:`rank_bump`               Comparison
 :func:`compare_intervals`       Comparison
-:func:`correlation_heatmap`     feature matrix X (cluster-ordered)
+:func:`correlation_heatmap`     FeatureCorrelation (``diagnostics.feature_correlation``)
 :func:`correlation_vs_importance`  table from ``diagnostics.correlation_table``
 :func:`replicate_distribution`  StabilityResult
 :func:`indispensability`        DropRefitResult (from ``interpkit.drop_and_refit``)

@@ -1,6 +1,6 @@
 """Plots for :mod:`interpkit.diagnostics`: why importances are unstable.
 
-:func:`correlation_heatmap` shows the feature correlation in cluster order,
+:func:`correlation_heatmap` shows a feature correlation in cluster order,
 :func:`correlation_vs_importance` sets each feature's correlation with the
 others beside its importance and selection frequency, and
 :func:`replicate_distribution` shows each feature's replicate values.
@@ -8,7 +8,6 @@ others beside its importance and selection frequency, and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from interpkit.diagnostics import _corr, _features, cluster_order
+from interpkit.diagnostics import FeatureCorrelation
 from interpkit.plots._common import (
     PALETTE,
     REFERENCE,
@@ -45,11 +44,8 @@ _TABLE_COLUMNS = ("median_abs_corr", "max_abs_corr", "mean", "selection_frequenc
 
 
 def correlation_heatmap(
-    X: Any,
+    correlation: FeatureCorrelation,
     *,
-    features: Sequence[str] | None = None,
-    order: Sequence[str] | None = None,
-    method: str = "pearson",
     absolute: bool = False,
     title: str | None = None,
 ) -> go.Figure:
@@ -57,14 +53,10 @@ def correlation_heatmap(
 
     Parameters
     ----------
-    X : DataFrame or array, shape (n_samples, n_features)
-        Numeric, no constant column (array features are ``x0, x1, ...``).
-    features : sequence of str, optional
-        Only these features (e.g. ``result.summary().index[:30]``).
-    order : sequence of str, optional
-        Row/column order (a permutation of the plotted features); default
-        :func:`interpkit.diagnostics.cluster_order` of the plotted features.
-    method : {"pearson", "spearman"}
+    correlation : FeatureCorrelation
+        From :func:`interpkit.diagnostics.feature_correlation` (which picks
+        the features, the method and the order: by default hierarchical
+        clustering, so correlated blocks sit together).
     absolute : bool, default False
         Show ``|corr|`` on a 0-1 scale instead of the signed correlation on a
         diverging scale centred at 0.
@@ -77,31 +69,16 @@ def correlation_heatmap(
         correlation matrix with rows ``y`` and columns ``x`` in the plotted
         order (first feature at the top left).
     """
-    arr, names = _features(X)
-    if features is not None:
-        features = [str(f) for f in features]
-        position = {f: j for j, f in enumerate(names)}  # dict look-ups: p can be 10,000
-        unknown = [f for f in features if f not in position]
-        if unknown:
-            raise ValueError(f"features not in X: {unknown}")
-        if len(set(features)) != len(features):
-            raise ValueError("features has duplicates")
-        idx = [position[f] for f in features]
-        arr, names = arr[:, idx], features
-    clustered = order is None
-    if clustered:
-        order = cluster_order(pd.DataFrame(arr, columns=names), method=method)
-    else:
-        order = [str(f) for f in order]
-        if sorted(order) != sorted(names):
-            raise ValueError(
-                "order must list each plotted feature once; "
-                f"missing {[f for f in names if f not in set(order)]}, "
-                f"unknown {[f for f in order if f not in set(names)]}"
-            )
-    position = {f: j for j, f in enumerate(names)}
-    perm = [position[f] for f in order]
-    corr = _corr(arr[:, perm], method)
+    if not isinstance(correlation, FeatureCorrelation):
+        raise TypeError(
+            "correlation_heatmap() takes the result of "
+            "interpkit.diagnostics.feature_correlation(X), "
+            f"got {type(correlation).__name__}"
+        )
+    order = correlation.order
+    corr = correlation.matrix.to_numpy()
+    method = correlation.method
+    clustered = correlation.clustered
     z = np.abs(corr) if absolute else corr
     p = len(order)
     label = ("|ρ|" if absolute else "ρ") + (" (Spearman)" if method == "spearman" else "")

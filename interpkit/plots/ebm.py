@@ -114,11 +114,13 @@ def shape_function(
     lo = hi = None
     if extra is not None:
         ex_x = extra.reference.values.coords["x"].sel(term=term).to_numpy()
-        reps = extra.replicates.values.sel(term=term).to_numpy()[:, np.isfinite(ex_x)]
         if not np.allclose(ex_x[np.isfinite(ex_x)], x):
             raise ValueError(f"the StabilityResult's grid for {term!r} differs from expl's grid")
-        q = (1 - extra.level) / 2
-        lo, hi = np.quantile(reps, q, axis=0), np.quantile(reps, 1 - q, axis=0)
+        # the interval from the result's summary (cached there), in grid order
+        band = extra.summary().set_index(["term", "grid"]).loc[term].sort_index()
+        grid = extra.reference.values.coords["grid"].to_numpy()[np.isfinite(ex_x)]
+        lo = band["lower"].loc[grid].to_numpy()
+        hi = band["upper"].loc[grid].to_numpy()
     output = expl.output_name or "score"
     if kind == "categorical":
         fig = _category_bars(x, y, sd, lo, hi, extra)

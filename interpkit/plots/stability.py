@@ -373,9 +373,10 @@ def compare_stability(
     for res in results.values():
         check_stability(res, "compare_stability", _FEATURE_DIMS)
     refs = list(results.values())
-    order = [str(f) for f in _feature_table(refs[0], None).index]
-    for res in refs[1:]:
-        order += [str(f) for f in res.summary().index if str(f) not in order]
+    tables = [res.summary() for res in refs]  # each sorted by its mean rank
+    order = [str(f) for f in tables[0].index]
+    for table in tables[1:]:
+        order += [str(f) for f in table.index if str(f) not in order]
     _check_top(top)
     if top is not None:
         order = order[:top]
@@ -386,8 +387,8 @@ def compare_stability(
     offsets = (np.arange(m) - (m - 1) / 2) * width
 
     fig = _two_panels()
-    for i, (name, res) in enumerate(results.items()):
-        table = res.summary().reindex(order)  # features a method lacks become NaN
+    for i, (name, table) in enumerate(zip(results, tables, strict=True)):
+        table = table.reindex(order)  # features a method lacks become NaN
         _add_method_traces(fig, table, pos + offsets[i], order, name, i, width * 0.9)
     # the reference legend entry is shared by all methods
     fig.for_each_trace(

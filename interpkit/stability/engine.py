@@ -22,7 +22,7 @@ from joblib import Parallel, delayed
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit._threads import fixed_threads
+from interpkit._threads import fixed_threads, sequential_inner_joblib
 from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.explanation import Explanation
 from interpkit.stability.collect import MemoryCollector, Record
@@ -85,14 +85,17 @@ def run_stability(
                 raise ValueError("scheme and subsample_fraction apply to scope='rows' only")
             check_is_fitted(explainer)
             reference, shared = explainer, {}
-        shared.update(reference._stability_setup(scope, X, y, dict(options)))
+        # the estimator's own joblib calls (e.g. a forest's) run as in a replicate: in sequence
+        with sequential_inner_joblib():
+            shared.update(reference._stability_setup(scope, X, y, dict(options)))
         n_rep = int(shared.pop("n_replicates", n_boot))
         if n_rep != n_boot:
             seeds = np.resize(seeds, n_rep)
         X_eval_arr, y_eval_arr = _eval_rows(reference, X_eval, y_eval)
         if X_explain is not None:
             reference._check_rows(X_explain)  # fail before any replicate runs
-        context = reference._stability_context()
+        with sequential_inner_joblib():
+            context = reference._stability_context()
         params = {
             "scope": scope,
             "n_boot": n_rep,
@@ -104,8 +107,9 @@ def run_stability(
             params["resampling"] = "weights" if shared["weighted"] else "duplicate rows"
         job = _Job(reference, scope, shared, X_eval_arr, X_explain, context)
         collector = _collect(job, seeds, n_jobs, progress, checkpoint, params)
-        reference_extras = job.extras_of(reference)
-        reference_explanation = reference.explain()
+        with sequential_inner_joblib():
+            reference_extras = job.extras_of(reference)
+            reference_explanation = reference.explain()
 
     info = pd.DataFrame(collector.infos())
     info.index.name = "replicate"
@@ -155,6 +159,12 @@ class _Job:
         self.X_explain = X_explain
         self.context = context
 
+    def __sizeof__(self) -> int:
+        # its data's bytes: joblib's dask backend scatters an argument over 1 kB once per run
+        # (and workers share it) instead of sending it with every task; see docs/clusters.md
+        parts = [*self.shared.values(), self.X_eval, self.X_explain]
+        return object.__sizeof__(self) + sum(_nbytes(part) for part in parts)
+
     def extras_of(self, fitted: Explainer) -> dict[str, Explanation]:
         extras = dict(fitted._extra_explanations(self.context))
         if self.X_explain is not None:
@@ -162,8 +172,9 @@ class _Job:
         return extras
 
     def __call__(self, index: int, seed: int) -> Record:
-        # fixed thread counts: a replicate's floats must not depend on the process it runs in
-        with fixed_threads():
+        # fixed thread counts and no nested joblib parallelism: a replicate's floats must not
+        # depend on the process or backend it runs in
+        with fixed_threads(), sequential_inner_joblib():
             est, info = self.reference._replicate(self.scope, seed, index, self.shared)
             preds = None if self.X_eval is None else np.asarray(est._predict(self.X_eval), float)
             info = {**info, **est._replicate_info()}
@@ -184,8 +195,9 @@ def _collect(
 
         collector = open_checkpoint(checkpoint, job, seeds, params)
     todo = [i for i in range(len(seeds)) if i not in collector.done()]
-    tasks = (delayed(job)(i, int(seeds[i])) for i in todo)
-    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+    # the job is an argument, not the callable, so that dask can scatter it (see _Job.__sizeof__)
+    tasks = (delayed(_run_job)(job, i, int(seeds[i])) for i in todo)
+    outputs = _parallel(n_jobs)(tasks)
     if progress is None:
         progress = sys.stderr.isatty()
     if progress:
@@ -197,6 +209,31 @@ def _collect(
     for record in outputs:
         collector.add(record)
     return collector
+
+
+def _run_job(job: _Job, index: int, seed: int) -> Record:
+    return job(index, seed)
+
+
+def _nbytes(part: Any) -> int:
+    if isinstance(part, np.ndarray):
+        return int(part.nbytes)
+    if isinstance(part, pd.DataFrame):
+        return int(part.memory_usage(index=False).sum())
+    if isinstance(part, pd.Series):
+        return int(part.memory_usage(index=False))
+    return 0
+
+
+def _parallel(n_jobs: int | None) -> Parallel:
+    """joblib's Parallel yielding results as they come (for progress and checkpoints), or
+    returning a list where the active backend cannot (ray's)."""
+    try:
+        return Parallel(n_jobs=n_jobs, return_as="generator")
+    except ValueError as err:
+        if "does not support return_as" not in str(err):
+            raise
+        return Parallel(n_jobs=n_jobs)
 
 
 def _rows_reference(
@@ -227,7 +264,8 @@ def _rows_reference(
     X_arr = check_X(X, allow_constant=False)
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
     names = feature_names_of(X, X_arr.shape[1])
-    reference._fit_checked(X_arr, y_arr, names)
+    with sequential_inner_joblib():  # a forest's own joblib calls: as in every replicate
+        reference._fit_checked(X_arr, y_arr, names)
     n = X_arr.shape[0]
     shared = {
         "X": X_arr,

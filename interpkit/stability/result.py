@@ -58,6 +58,11 @@ class StabilityResult:
     params: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, StabilityResult] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # summary() per level, computed once: several plots and report tables read it. Not a
+        # field, so dataclasses.replace() starts a fresh cache; frozen, hence object.__setattr__
+        object.__setattr__(self, "_summaries", {})
+
     @classmethod
     def from_explanations(
         cls,
@@ -135,8 +140,18 @@ class StabilityResult:
 
         Other shapes give a long table with one row per element and the
         columns up to ``sign_agreement``.
+
+        Computed once per ``level`` and cached; each call returns a copy, so
+        changing the table does not change the next one.
         """
         level = self.level if level is None else level
+        table = self._summaries.get(level)
+        if table is None:
+            table = self._summary(level)
+            self._summaries[level] = table
+        return table.copy()
+
+    def _summary(self, level: float) -> pd.DataFrame:
         vals = self.replicates.values
         lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
         nonzero = vals != 0
