@@ -46,7 +46,7 @@ import pandas as pd
 from sklearn.tree import DecisionTreeRegressor
 
 from interpkit.datasets import load_ozone
-from interpkit.plots import trees as tree_plots
+from interpkit.plots import split_choice as plot_split_choice
 from interpkit.trees import split_choice
 
 
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     names = {}
     for key, sc in (("root", root), ("left", left)):
-        fig = tree_plots.split_choice(sc, top=args.top)
+        fig = plot_split_choice(sc, top=args.top)
         names[key] = f"split_choice_{key}.html"
         fig.write_html(out / names[key], include_plotlyjs=True)
         if args.png:

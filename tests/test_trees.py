@@ -292,7 +292,7 @@ def test_partition_plot_draws_every_leaf_and_node():
 
 
 def test_split_choice_plot_marks_the_minimum():
-    from interpkit.plots.trees import split_choice as plot_split
+    from interpkit.plots.split_choice import split_choice as plot_split
 
     X, y = _data(p=3)
     sc = split_choice(X, y, DecisionTreeRegressor(max_depth=1).fit(X, y))

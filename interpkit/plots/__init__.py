@@ -76,8 +76,9 @@ from interpkit.plots.shap import (
     shap_heatmap,
     waterfall,
 )
+from interpkit.plots.split_choice import split_choice
 from interpkit.plots.stability import compare_stability, stability
-from interpkit.plots.trees import split_choice, tree_partition
+from interpkit.plots.trees import tree_partition
 
 __all__ = [
     "TEMPLATE",

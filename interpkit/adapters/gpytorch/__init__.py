@@ -3,7 +3,7 @@
 * exact GP regression (``explainer``)
 * restarts and optimiser (``fit``)
 * kernels and hyperparameters (``kernels``)
-* posterior and prior draws (``functions``)
+* kernel cross-sections and prior draws (``functions``), the posterior (``posterior``)
 * marginal-likelihood surfaces (``surface``)
 """
 

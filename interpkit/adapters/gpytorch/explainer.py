@@ -47,18 +47,14 @@ from interpkit.adapters.gpytorch.fit import (  # noqa: F401 (re-exported: define
     new_likelihood,
     resolve_device,
 )
-from interpkit.adapters.gpytorch.functions import (
-    GPPosterior,
-    kernel_cross_section,
-    posterior,
-    prior_draws,
-)
+from interpkit.adapters.gpytorch.functions import kernel_cross_section, prior_draws
 from interpkit.adapters.gpytorch.kernels import (  # noqa: F401 (cholesky_state: kept importable)
     GPState,
     cholesky_state,
     pd_variance,
     predict_latent,
 )
+from interpkit.adapters.gpytorch.posterior import GPPosterior, posterior
 from interpkit.adapters.gpytorch.surface import MLSurface, ml_surface
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation

@@ -18,12 +18,8 @@ import pandas as pd
 import xarray as xr
 
 from interpkit.adapters.gpytorch import kernels as gk
-from interpkit.adapters.gpytorch.functions import (
-    GPPosterior,
-    _explanation,
-    batched_log_ml,
-    posterior,
-)
+from interpkit.adapters.gpytorch.functions import _explanation, batched_log_ml
+from interpkit.adapters.gpytorch.posterior import GPPosterior, posterior
 from interpkit.explanation import Explanation
 
 __all__ = ["MLSurface", "ml_surface"]
