@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import zipfile
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["Explanation", "load", "stack"]
+__all__ = ["Explanation", "feature_coords", "load", "stack"]
 
 _FORMAT_VERSION = 1
 
@@ -223,6 +224,16 @@ def stack(explanations: list[Explanation], dim: str = "replicate") -> Explanatio
         if any(i is None for i in items):
             return None
         items = [i if isinstance(i, xr.DataArray) else xr.DataArray(i) for i in items]
+        if _same_grid(items):
+            # what xr.concat gives here, at a fraction of its cost (thousands of replicates)
+            head = items[0]
+            return xr.DataArray(
+                np.stack([i.data for i in items]),
+                dims=(dim, *head.dims),
+                coords={**head.coords, dim: index},
+                name=head.name,
+                attrs=head.attrs,
+            )
         return xr.concat(items, dim=index, coords="minimal", compat="override", join="outer")
 
     return replace(
@@ -232,6 +243,34 @@ def stack(explanations: list[Explanation], dim: str = "replicate") -> Explanatio
         base_value=_cat([e.base_value for e in explanations]),
         annotations={},
     )
+
+
+@lru_cache(maxsize=64)
+def feature_coords(names: tuple[str, ...]) -> xr.Coordinates:
+    """A ``"feature"`` coordinate built once per set of names.
+
+    A DataArray built from ready coordinates reuses their index instead of
+    building a pandas index again (about 1 ms each time): it matters when
+    every stability replicate explains itself.
+    """
+    return xr.Coordinates({"feature": list(names)})
+
+
+def _same_grid(items: list[xr.DataArray]) -> bool:
+    """Same dims, shape and index coordinates: stacking needs no alignment."""
+    head = items[0]
+    indexes = {k: np.asarray(v) for k, v in head.indexes.items()}
+    for item in items[1:]:
+        if (
+            item.dims != head.dims
+            or item.shape != head.shape
+            or item.indexes.keys() != indexes.keys()
+        ):
+            return False
+        for k, v in indexes.items():
+            if not np.array_equal(np.asarray(item.indexes[k]), v):
+                return False
+    return True
 
 
 # -- serialisation helpers ---------------------------------------------------

@@ -29,7 +29,7 @@ from interpkit.adapters.glmnet.pathcv import (
     summarise_folds,
 )
 from interpkit.explainer import Explainer, library_versions
-from interpkit.explanation import Explanation
+from interpkit.explanation import Explanation, feature_coords
 
 __all__ = ["ElasticNetExplainer", "LassoExplainer", "RidgeExplainer"]
 
@@ -195,9 +195,8 @@ class ElasticNetExplainer(Explainer):
 
     def _explain_global(self) -> Explanation:
         coef = self.coef_ * (self.feature_scales_ if self.standardized_coef else 1.0)
-        values = xr.DataArray(
-            coef, dims=("feature",), coords={"feature": self._names()}, name="coefficient"
-        )
+        coords = feature_coords(tuple(self._names()))
+        values = xr.DataArray(coef, dims=("feature",), coords=coords, name="coefficient")
         return self._explanation(values, base_value=self.intercept_)
 
     def _explain_local(self, X: np.ndarray) -> Explanation:
