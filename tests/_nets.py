@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 PATCH = (slice(0, 2), slice(0, 2))  # top-left 2x2 corner: blank in every digit
@@ -47,7 +49,7 @@ def train_classifier(model, X: np.ndarray, y: np.ndarray, steps: int = 150, lr: 
 
     dtype = next(model.parameters()).dtype
     x = torch.as_tensor(np.array(X), dtype=dtype)
-    t = torch.as_tensor(y)
+    t = torch.as_tensor(np.array(y))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     for _ in range(steps):
         opt.zero_grad()
@@ -64,3 +66,10 @@ def train_classifier(model, X: np.ndarray, y: np.ndarray, steps: int = 150, lr: 
 def train(model_factory, X, y, seed):
     """The ``train(model_factory, X, y, seed)`` the explainers take."""
     return train_classifier(model_factory(seed), X, y, steps=60)
+
+
+@cache  # one training per test session, shared by test_captum and test_sanity
+def digits_cnn():
+    """``(cnn, X, y)``: the small CNN trained on 300 planted-patch digits (accuracy 1)."""
+    X, y = planted_digits(300)
+    return train_classifier(small_cnn(), X, y, steps=30, lr=0.03), X, y

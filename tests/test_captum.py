@@ -23,7 +23,8 @@ from interpkit.adapters.captum import (  # noqa: E402
     convergence_curve,
 )
 from interpkit.explanation import load  # noqa: E402
-from tests._nets import PATCH, mlp, planted_digits, small_cnn, train, train_classifier  # noqa: E402
+from tests import _nets  # noqa: E402
+from tests._nets import PATCH, mlp, train  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,7 @@ def linear():
 
 @pytest.fixture(scope="module")
 def digits_cnn():
-    X, y = planted_digits(300)
-    return train_classifier(small_cnn(), X, y, steps=30, lr=0.03), X, y
+    return _nets.digits_cnn()
 
 
 def test_ig_of_a_linear_model_is_w_times_x_minus_baseline(linear):

@@ -153,7 +153,7 @@ def _maps(ex: Any, X: Any) -> np.ndarray:
 
 def _k(top_k: int | float, ex: Any) -> int:
     n = int(ex.n_features_in_)
-    k = int(round(top_k * n)) if isinstance(top_k, float) else int(top_k)
+    k = max(1, int(np.ceil(top_k * n))) if isinstance(top_k, float) else int(top_k)
     if not 1 <= k <= n:
         raise ValueError(f"top_k must select between 1 and {n} features, got {top_k!r}")
     return k
