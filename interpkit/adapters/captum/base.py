@@ -73,22 +73,28 @@ class CaptumExplainer(StabilityHooks, Explainer):
             X_arr, kind, names = check_inputs(X, None)
             if y is None:
                 raise ValueError(f"{name}(train=...) trains the network on (X, y); pass y")
-            y_arr = np.asarray(y)
-            if y_arr.shape != (X_arr.shape[0],):
-                raise ValueError(f"y must have shape ({X_arr.shape[0]},), got {y_arr.shape}")
-            self.y_fit_ = y_arr
+            self.y_fit_ = _check_y(y, X_arr.shape[0])
             self.model_ = self._train(X_arr, y_arr, self.train_seed_)
             self.device_, self.dtype_ = net.model_device_dtype(self.model_)
         else:
             self.model_ = net.prepare_model(self.model, name)
             self.device_, self.dtype_ = net.model_device_dtype(self.model_)
             X_arr, kind, names = check_inputs(X, self.device_)
+            if y is not None:  # not used, but a y that does not match is a mistake
+                _check_y(y, X_arr.shape[0])
         self.input_kind_, self.input_shape_ = kind, tuple(X_arr.shape[1:])
         self.n_features_in_ = int(np.prod(self.input_shape_))
         if kind == "tabular":
             self.feature_names_in_ = np.asarray(names, dtype=object)
         self.X_fit_ = X_arr
-        out = self._output(X_arr[:2])
+        try:
+            out = self._output(X_arr[:2])
+        except (RuntimeError, ValueError, TypeError) as err:
+            raise ValueError(
+                f"the model could not run on X with inputs of shape {self.input_shape_} "
+                f"({type(err).__name__}: {err}); check that X has the features (or image "
+                "shape) the network takes"
+            ) from err
         self.n_outputs_ = 1 if out.ndim == 1 else out.shape[1]
         net.check_target_spec(self.target, self.n_outputs_)
         if self._gradient:
@@ -186,8 +192,6 @@ class CaptumExplainer(StabilityHooks, Explainer):
         if want_delta:
             kwargs["return_convergence_delta"] = True
         devices = [x.device] if x.device.type == "cuda" else []
-        if self._gradient:
-            x = x.clone().requires_grad_(True)
         stochastic = self._stochastic or self._noise_tunnel() is not None
         # Captum draws from torch's and numpy's global RNGs: seed both, restore them after,
         # and let one thread at a time do so (replicates may run in threads)
@@ -328,3 +332,12 @@ def _output_name(spec: Any) -> str:
     if isinstance(spec, str):
         return "predicted class"
     return f"class {int(spec)}" if np.ndim(spec) == 0 else "class per row"
+
+
+def _check_y(y: Any, n_rows: int) -> np.ndarray:
+    arr = np.asarray(y)
+    if arr.ndim != 1:
+        raise ValueError(f"y must be 1-D, got shape {arr.shape}")
+    if arr.shape[0] != n_rows:
+        raise ValueError(f"y has {arr.shape[0]} values but X has {n_rows} rows")
+    return arr

@@ -148,7 +148,9 @@ class GradientShapExplainer(CaptumExplainer):
 
     Stochastic (``n_samples`` random baselines and path points per row, plus
     noise of ``stdevs``); complete in expectation only, so the per-row delta
-    shrinks as ``n_samples`` grows. ``baseline="sample:K"`` draws K fit rows.
+    shrinks as ``n_samples`` grows (so ``delta_tol`` defaults to 1: warn only when
+    the error is as large as ``f(x) - E f(baseline)`` itself). ``baseline="sample:K"``
+    draws K fit rows.
     """
 
     _method = "gradient_shap"
@@ -162,7 +164,7 @@ class GradientShapExplainer(CaptumExplainer):
         self, model: Any = None, target: Any = None, baseline: Any = "sample:50",
         n_samples: int = 20, stdevs: float = 0.0,
         noise_tunnel: str | None = None, nt_samples: int = 10, nt_stdev: float = 0.1,
-        delta_tol: float = 0.2, train: Any = None, model_factory: Any = None,
+        delta_tol: float = 1.0, train: Any = None, model_factory: Any = None,
         random_state: int | None = None,
     ) -> None:  # fmt: skip
         self._store(locals())
