@@ -74,7 +74,7 @@ class CaptumExplainer(StabilityHooks, Explainer):
             if y is None:
                 raise ValueError(f"{name}(train=...) trains the network on (X, y); pass y")
             self.y_fit_ = _check_y(y, X_arr.shape[0])
-            self.model_ = self._train(X_arr, y_arr, self.train_seed_)
+            self.model_ = self._train(X_arr, self.y_fit_, self.train_seed_)
             self.device_, self.dtype_ = net.model_device_dtype(self.model_)
         else:
             self.model_ = net.prepare_model(self.model, name)
