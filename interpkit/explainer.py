@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.explanation import Explanation
+from interpkit.tags import ExplainerTags
 
 if TYPE_CHECKING:
     from interpkit.stability import StabilityResult
@@ -111,8 +112,8 @@ class Explainer(BaseEstimator):
 
     def stability(
         self,
-        X: Any,
-        y: Any,
+        X: Any = None,
+        y: Any = None,
         n_boot: int = 100,
         scheme: str = "bootstrap",
         X_eval: Any = None,
@@ -120,34 +121,49 @@ class Explainer(BaseEstimator):
         random_state: int | np.random.RandomState | None = None,
         n_jobs: int | None = None,
         *,
+        scope: str = "rows",
         subsample_fraction: float = 0.5,
         level: float = 0.95,
         progress: bool | None = None,
         X_explain: Any = None,
+        checkpoint: Any = None,
+        **scope_options: Any,
     ) -> StabilityResult:
-        """Refit on resampled rows and collect the explanations.
+        """Re-run the explanation over replicates and collect them.
 
-        Each replicate resamples the rows of ``(X, y)``, fits a clone of this
-        explainer (tuning included, e.g. lambda by CV) and explains it.
+        What varies between replicates is the ``scope``: with ``"rows"`` (the
+        default) each replicate resamples the rows of ``(X, y)``, fits a clone
+        of this explainer (tuning included, e.g. lambda by CV) and explains
+        it; other scopes keep the fitted model and vary a seed, a background,
+        a baseline or noise (``__interpkit_tags__().scopes`` lists what this
+        explainer supports; any other scope is refused before work starts).
 
         Parameters
         ----------
-        X, y : training data, as for :meth:`fit`.
+        X, y : training data, as for :meth:`fit` (scope ``"rows"``); other
+            scopes may take rows for their own use (e.g. the source of SHAP
+            backgrounds) or none.
         n_boot : int
             Number of replicates.
         scheme : {"bootstrap", "subsample", "permuted_labels"}
-            Rows drawn with replacement (n of n), or without replacement
-            (``subsample_fraction`` of n); or the null control
+            Scope ``"rows"`` only. Rows drawn with replacement (n of n), or
+            without (``subsample_fraction`` of n); or the null control
             ``"permuted_labels"``: all rows with ``y`` shuffled in each
             replicate, showing how large importances and selection
-            frequencies get when no feature matters.
+            frequencies get when no feature matters. A bootstrap replicate of
+            an explainer that takes sample weights fits the distinct drawn
+            rows weighted by their counts (``result.params["resampling"]``
+            says which was used).
         X_eval, y_eval : optional
             Held-out rows; every replicate predicts them (prediction
             stability). ``y_eval`` is only stored, for plots.
         random_state : int, RandomState or None
-            Seeds everything; results do not depend on ``n_jobs``.
+            Seeds everything; results do not depend on ``n_jobs``, the
+            joblib backend or the machine.
         n_jobs : int, optional
             Parallel workers through joblib; honours ``joblib.parallel_config``.
+        scope : str
+            What varies between replicates (see above).
         subsample_fraction : float
             Fraction of rows per replicate when ``scheme="subsample"``.
         level : float
@@ -157,6 +173,11 @@ class Explainer(BaseEstimator):
         X_explain : array-like or DataFrame, optional
             Rows whose local explanations every replicate also computes; their
             intervals are in ``result.extras["local"]``.
+        checkpoint : str or path, optional
+            A store every finished replicate is appended to; calling the same
+            line again after an interruption computes only the missing ones.
+        **scope_options
+            Options of the scope (e.g. LIME's ``kernel_widths``).
 
         Returns
         -------
@@ -168,6 +189,7 @@ class Explainer(BaseEstimator):
             self,
             X,
             y,
+            scope=scope,
             n_boot=n_boot,
             scheme=scheme,
             X_eval=X_eval,
@@ -178,6 +200,8 @@ class Explainer(BaseEstimator):
             level=level,
             progress=progress,
             X_explain=X_explain,
+            checkpoint=checkpoint,
+            **scope_options,
         )
 
     def null_control(
@@ -214,6 +238,65 @@ class Explainer(BaseEstimator):
         )
 
     # -- hooks for subclasses ----------------------------------------------
+    def __interpkit_tags__(self) -> ExplainerTags:
+        """What this explainer is and can do; subclasses replace what differs."""
+        return ExplainerTags()
+
+    def _scope_refusal(self, scope: str) -> str | None:
+        """Why this explainer cannot run ``scope`` here (a message), or None to list its scopes."""
+        return None
+
+    def _stability_prototype(self, X: Any, y: Any) -> Explainer:
+        """The explainer scope ``"rows"`` clones for its reference fit and replicates.
+
+        E.g. an EBM with its task fixed from all of ``y``, so no replicate
+        guesses another one from a resample.
+        """
+        return self
+
+    def _stability_setup(self, scope: str, X: Any, y: Any, options: dict[str, Any]) -> dict:
+        """Validate a scope's options once, before any replicate; what replicates share.
+
+        Called on the reference: for ``"rows"`` the fit to all rows, for the
+        other scopes this (fitted) explainer. ``"n_replicates"`` in the
+        returned dict overrides ``n_boot``.
+        """
+        if options:
+            raise TypeError(
+                f"unexpected option(s) {sorted(options)} for scope {scope!r} of "
+                f"{type(self).__name__}"
+            )
+        if scope == "seed" and self.__interpkit_tags__().refittable:
+            # refit on the same rows with another seed: the fit's own randomness
+            if X is None:
+                raise TypeError("scope='seed' refits with new seeds: pass the training data X, y")
+            X_arr = check_X(X, allow_constant=False)
+            y_arr = check_y(y, X_arr.shape[0], task=self._task())
+            return {"X": X_arr, "y": y_arr, "names": feature_names_of(X, X_arr.shape[1])}
+        return {}
+
+    def _replicate(
+        self, scope: str, seed: int, index: int, shared: dict[str, Any]
+    ) -> tuple[Explainer, dict[str, Any]]:
+        """One stability replicate: a fitted explainer to explain, and scalars to record.
+
+        ``"rows"`` is implemented for every explainer (resample, clone,
+        refit); adapters implement their other scopes by returning a copy of
+        ``self`` with one thing redrawn from ``seed`` (a background, a
+        baseline, a noise draw) or a model retrained with it.
+        """
+        if scope == "rows":
+            from interpkit.stability.scopes import rows_replicate
+
+            return rows_replicate(self, seed, shared)
+        if scope == "seed" and "X" in shared:
+            est = clone(self).set_params(random_state=seed)
+            est._fit_checked(shared["X"], shared["y"], shared["names"])
+            return est, {"seed": seed}
+        raise NotImplementedError(
+            f"{type(self).__name__} declares scope {scope!r} but has no _replicate for it"
+        )
+
     def _task(self) -> str:
         return "regression"
 
@@ -259,10 +342,19 @@ class Explainer(BaseEstimator):
         return {}
 
     # -- shared plumbing -----------------------------------------------------
-    def _fit_checked(self, X: np.ndarray, y: np.ndarray, feature_names: list[str]) -> Explainer:
+    def _fit_checked(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        feature_names: list[str],
+        sample_weight: np.ndarray | None = None,
+    ) -> Explainer:
         self.feature_names_in_ = np.asarray(feature_names, dtype=object)
         self.n_features_in_ = X.shape[1]
-        self._fit(X, y)
+        if sample_weight is None:
+            self._fit(X, y)
+        else:  # only explainers whose tags say sample_weight are handed weights
+            self._fit(X, y, sample_weight=sample_weight)
         return self
 
     def _check_rows(self, X: Any) -> np.ndarray:

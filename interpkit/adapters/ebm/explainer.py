@@ -178,22 +178,6 @@ max_rounds, min_samples_leaf, validation_size : optional
         self._auto_task = task  # read by _task() during this fit
         return self._fit_checked(X_arr, y_arr, feature_names_of(X, X_arr.shape[1]))
 
-    def stability(self, X: Any, y: Any, *args: Any, **kwargs: Any):
-        """Refit on resamples; see :meth:`interpkit.Explainer.stability`.
-
-        Before the replicates run, ``task`` is fixed from ``y`` and
-        ``categories`` from all rows, so every replicate agrees on both.
-        ``result.extras["shape_functions"]`` and
-        ``result.extras["term_importances"]`` hold the per-replicate shape
-        functions (on the reference fit's grid) and term importances.
-
-        With ``scheme="bootstrap"`` a row's copies can land both in an EBM's
-        internal validation split (early stopping) and in its training part,
-        which can let a replicate boost longer than a fit on fresh rows
-        would; ``scheme="subsample"`` has no copies.
-        """
-        return Explainer.stability(self._prepared(X, y), X, y, *args, **kwargs)
-
     def decision_function(self, X: Any) -> np.ndarray:
         """Model output on the link scale, shape (n_samples,): prediction or log-odds."""
         return self.predict(X)
@@ -446,6 +430,10 @@ max_rounds, min_samples_leaf, validation_size : optional
             if np.unique(finite).size <= 2 and np.all(finite == np.round(finite)):
                 return "binary"
         return "regression"
+
+    def _stability_prototype(self, X: Any, y: Any) -> EBMExplainer:
+        # task fixed from y and categories from all rows, so every replicate agrees on both
+        return self._prepared(X, y)
 
     def _prepared(self, X: Any, y: Any) -> EBMExplainer:
         """A clone with ``task`` and ``categories`` fixed from all rows (for stability)."""
