@@ -65,7 +65,7 @@ def train_classifier(model, X: np.ndarray, y: np.ndarray, steps: int = 150, lr: 
 
 def train(model_factory, X, y, seed):
     """The ``train(model_factory, X, y, seed)`` the explainers take."""
-    return train_classifier(model_factory(seed), X, y, steps=60)
+    return train_classifier(model_factory(seed), X, y, steps=30)
 
 
 @cache  # one training per test session, shared by test_captum and test_sanity

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -264,3 +265,34 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_stability_through_the_engine(linear):
+    _, X, _ = linear
+    y = (X["a"] > 0).astype(int).to_numpy()
+    ig = IntegratedGradientsExplainer(model=mlp(3, seed=5).double(), baseline="means").fit(X)
+    res = ig.stability(scope="baseline", n_boot=4, random_state=0, X_explain=X.iloc[:2])
+    assert res.replicates.values.dims == ("replicate", "feature")
+    assert res.extras["local"].replicates.values.dims == ("replicate", "sample", "feature")
+    assert res.replicate_info["baseline_mean"].nunique() == 4
+    given = ig.stability(scope="baseline", n_boot=10, random_state=0, baselines=["zeros", "means"])
+    assert given.params["n_boot"] == 2
+    # the "means" replicate is the fitted explainer itself
+    np.testing.assert_allclose(given.replicates.values[1], ig.explain().values)
+    sg = SaliencyExplainer(model=mlp(3, seed=5).double(), noise_tunnel="smoothgrad", abs=False)
+    sg.fit(X)
+    serial = sg.stability(scope="noise", n_boot=4, random_state=1, n_jobs=1)
+    with joblib.parallel_config(backend="threading"):  # threads share the global RNGs
+        parallel = sg.stability(scope="noise", n_boot=4, random_state=1, n_jobs=2)
+    np.testing.assert_array_equal(serial.replicates.values, parallel.replicates.values)
+    assert serial.replicates.values.std("replicate").max() > 0
+    with pytest.raises(ValueError, match="explains a fixed model=; pass train="):
+        ig.stability(X, y, scope="rows", n_boot=3)
+    with pytest.raises(ValueError, match="needs noise_tunnel="):
+        ig.stability(scope="noise", n_boot=3)
+    ex = SaliencyExplainer(model_factory=lambda s: mlp(3, 2, seed=s).double(), train=train,
+                           target=1, random_state=0).fit(X, y)  # fmt: skip
+    rows = ex.stability(X, y, scope="rows", n_boot=2, random_state=0)
+    assert list(rows.replicate_info.columns) == ["seed", "n_distinct_rows"]
+    seeds = ex.stability(scope="seed", n_boot=2, random_state=0)
+    assert seeds.replicates.values.std("replicate").max() > 0

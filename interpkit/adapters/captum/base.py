@@ -66,22 +66,37 @@ class CaptumExplainer(StabilityHooks, Explainer):
             Only with ``train=``: the targets the network is trained on.
         """
         self._check_params()
-        name = type(self).__name__
-        seeds = check_random_state(self.random_state).randint(2**31 - 1, size=4)
-        self.seed_, baseline_seed, rows_seed, self.train_seed_ = (int(s) for s in seeds)
         if self.train is not None:
             X_arr, kind, names = check_inputs(X, None)
             if y is None:
-                raise ValueError(f"{name}(train=...) trains the network on (X, y); pass y")
-            self.y_fit_ = _check_y(y, X_arr.shape[0])
-            self.model_ = self._train(X_arr, self.y_fit_, self.train_seed_)
-            self.device_, self.dtype_ = net.model_device_dtype(self.model_)
-        else:
-            self.model_ = net.prepare_model(self.model, name)
-            self.device_, self.dtype_ = net.model_device_dtype(self.model_)
-            X_arr, kind, names = check_inputs(X, self.device_)
-            if y is not None:  # not used, but a y that does not match is a mistake
-                _check_y(y, X_arr.shape[0])
+                raise ValueError(
+                    f"{type(self).__name__}(train=...) trains the network on (X, y); pass y"
+                )
+            return self._fit_arrays(X_arr, kind, names, _check_y(y, X_arr.shape[0]))
+        model = net.prepare_model(self.model, type(self).__name__)
+        X_arr, kind, names = check_inputs(X, net.model_device_dtype(model)[0])
+        if y is not None:  # not used, but a y that does not match is a mistake
+            _check_y(y, X_arr.shape[0])
+        return self._fit_arrays(X_arr, kind, names, None, model)
+
+    def _fit_checked(
+        self, X: np.ndarray, y: Any, feature_names: list[str], sample_weight: Any = None
+    ) -> CaptumExplainer:
+        """The engine's refit on validated rows (scope ``"rows"``, tabular)."""
+        self._check_params()
+        return self._fit_arrays(X, "tabular", list(feature_names), y)
+
+    def _fit_arrays(
+        self, X_arr: np.ndarray, kind: str, names: list[str] | None, y: Any, model: Any = None
+    ) -> CaptumExplainer:
+        name = type(self).__name__
+        seeds = check_random_state(self.random_state).randint(2**31 - 1, size=4)
+        self.seed_, baseline_seed, rows_seed, self.train_seed_ = (int(s) for s in seeds)
+        if model is None:  # train= given
+            self.y_fit_ = np.asarray(y)
+            model = self._train(X_arr, self.y_fit_, self.train_seed_)
+        self.model_ = model
+        self.device_, self.dtype_ = net.model_device_dtype(model)
         self.input_kind_, self.input_shape_ = kind, tuple(X_arr.shape[1:])
         self.n_features_in_ = int(np.prod(self.input_shape_))
         if kind == "tabular":

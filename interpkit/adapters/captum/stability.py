@@ -31,8 +31,9 @@ class StabilityHooks:
         stochastic = self._stochastic or getattr(self, "noise_tunnel", None) is not None
         scopes = ("baseline",) if hasattr(self, "baseline") else ()
         scopes += ("noise",) if stochastic else ()
-        scopes += ("seed", "rows") if trained else ()
         kind = "tensor" if getattr(self, "input_kind_", "tabular") == "image" else "tabular"
+        # the engine resamples rows of a table; images retrain with scope="seed"
+        scopes += (("seed", "rows") if kind == "tabular" else ("seed",)) if trained else ()
         return dataclasses.replace(
             tags,
             input_kind=kind,
@@ -43,6 +44,19 @@ class StabilityHooks:
             sample_weight=False,
             requires_y=trained,
         )
+
+    def _scope_refusal(self, scope: str) -> str | None:
+        name = type(self).__name__
+        if scope in ("seed", "rows") and getattr(self, "train", None) is None:
+            return (
+                f"scope={scope!r} retrains the network, but {name} explains a fixed model=; "
+                "pass train=train(model_factory, X, y, seed) and model_factory= instead"
+            )
+        if scope == "noise":
+            return f"scope='noise' redraws random noise: {name} needs noise_tunnel= for it"
+        if scope == "rows":
+            return "scope='rows' resamples rows of a table; for images use scope='seed'"
+        return None
 
     def _stability_setup(self, scope: str, X: Any, y: Any, options: dict) -> dict:
         if scope == "rows":  # the engine's default: resample rows, clone, refit
