@@ -8,7 +8,8 @@
    target=0, return_convergence_delta=True)`` (the same call: Captum with
    ``target=None`` on an (n, 1) output is about 2x slower, its own cost).
    interpkit also checks the input, runs the model on the rows and the
-   baseline (for ``base_value``) and builds the named result (~7 ms of xarray). Goal: interpkit / captum <= 1.05.
+   baseline (for ``base_value``) and builds the named result (~7 ms of xarray).
+   Goal: interpkit / captum <= 1.05.
 2. Batched IG: one call on the 256 rows against a loop over rows.
 
 Timings are medians over ``--repeat`` rounds, contestants alternating, with
