@@ -1,0 +1,36 @@
+"""Run the Captum examples with small settings and check the numbers they report."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.example_scripts import html_files, load_script
+
+pytest.importorskip("torch")
+pytest.importorskip("captum")
+
+
+def test_integrated_gradients_by_hand(tmp_path, capsys):
+    args = ["--out", str(tmp_path), "--n", "200", "--epochs", "40", "--steps", "16", "--rows", "4"]
+    out = load_script("examples/integrated_gradients_by_hand.py").main(args)
+    assert out["max_diff"] < 1e-10  # the loop is Captum's riemann_middle rule
+    curve = out["curve"]
+    assert curve["max_abs_delta"].is_monotonic_decreasing
+    # the midpoint rule's error falls as 1 / n_steps^2
+    slope = np.polyfit(np.log(curve["n_steps"]), np.log(curve["max_abs_delta"]), 1)[0]
+    assert -2.3 < slope < -1.7
+    assert html_files(tmp_path) == {"ig_convergence.html"}
+    assert "by hand vs Captum" in capsys.readouterr().out
+
+
+def test_two_moons(tmp_path):
+    args = ["--out", str(tmp_path), "--n", "150", "--epochs", "80", "--seeds", "2", "--grid", "8"]
+    out = load_script("examples/two_moons_attributions.py").main(args)
+    assert out["summary"]["accuracy"] > 0.85
+    assert out["fields"]["integrated_gradients"].shape == (2, 64, 2)
+    assert html_files(tmp_path) == {
+        "two_moons_boundary.html",
+        "two_moons_integrated_gradients_spread.html",
+        "two_moons_saliency_spread.html",
+    }
