@@ -20,6 +20,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "torch": ("torch", "torch"),
     "captum": ("captum", "torch"),
     "transformers": ("transformers", "text"),
+    "skimage": ("scikit-image", "torch"),
     "transformer_lens": ("transformer-lens", "llm"),
     "sae_lens": ("sae-lens", "llm"),
     "dask": ("dask", "distributed"),

@@ -38,13 +38,10 @@ def ssim(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
     Channels are averaged over first, as in Adebayo et al. (2018).
     """
-    try:
-        from skimage.metrics import structural_similarity
-    except ImportError as err:  # not in _optional.BACKENDS yet (see the report)
-        raise ImportError(
-            "SSIM of attribution maps needs the 'scikit-image' package, which is not "
-            "installed. Install it with:  pip install 'interpkit[torch]'"
-        ) from err
+    from interpkit._optional import import_backend
+
+    import_backend("skimage", "SSIM of attribution maps")
+    from skimage.metrics import structural_similarity
 
     if a.ndim != 4:
         raise ValueError("SSIM compares images (n, C, H, W)")
