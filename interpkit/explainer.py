@@ -35,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.explanation import Explanation
+from interpkit.tags import ExplainerTags
 
 if TYPE_CHECKING:
     from interpkit.stability import StabilityResult
@@ -213,6 +214,20 @@ class Explainer(BaseEstimator):
             X_explain=X_explain,
         )
 
+    # -- tags --------------------------------------------------------------
+    def __interpkit_tags__(self) -> ExplainerTags:
+        """What this explainer takes and supports; see :mod:`interpkit.tags`.
+
+        Subclasses override with ``dataclasses.replace(super().__interpkit_tags__(), ...)``.
+        """
+        return ExplainerTags()
+
+    def __sklearn_tags__(self) -> Any:
+        # scikit-learn's view of the same facts, for its check_estimator
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = self.__interpkit_tags__().requires_y
+        return tags
+
     # -- hooks for subclasses ----------------------------------------------
     def _task(self) -> str:
         return "regression"
@@ -267,4 +282,6 @@ class Explainer(BaseEstimator):
 
     def _check_rows(self, X: Any) -> np.ndarray:
         # DataFrames are matched by column name, arrays by position
-        return check_X(X, feature_names=[str(f) for f in self.feature_names_in_])
+        return check_X(
+            X, feature_names=[str(f) for f in self.feature_names_in_], owner=type(self).__name__
+        )

@@ -17,7 +17,7 @@ __all__ = ["INPUT_KINDS", "SCOPES", "TASKS", "ExplainerTags"]
 INPUT_KINDS = ("tabular", "tensor", "tokens")
 TASKS = ("regression", "binary", "multiclass")
 # every scope the engine knows; an explainer supports a subset
-SCOPES = ("rows", "seed", "background", "baseline", "noise", "weights", "prompts")
+SCOPES = ("rows", "seed", "background", "baseline", "noise", "weights", "prompts", "kernel_width")
 
 
 @dataclass(frozen=True)

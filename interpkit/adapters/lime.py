@@ -8,6 +8,7 @@ and ``stability(scope="kernel_width")`` show how much the answer moves.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from interpkit.adapters.shap.studies import _labels, _relabel
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult
+from interpkit.tags import ExplainerTags
 
 __all__ = ["LimeExplainer"]
 
@@ -181,6 +183,17 @@ class LimeExplainer(WrappedModelExplainer):
             [r[0] for r in out], self.explain(), scheme=scope, replicate_info=info,
             level=level, params=params, extras=extras,
         )  # fmt: skip
+
+    def __interpkit_tags__(self) -> ExplainerTags:
+        refit = self.model is None
+        return dataclasses.replace(
+            super().__interpkit_tags__(),
+            tasks=(self._task(),),
+            refittable=refit,
+            stochastic=True,
+            scopes=("rows",) * refit + ("seed", "kernel_width"),
+            requires_y=refit,
+        )
 
     # -- contract hooks ------------------------------------------------------------
     def _task(self) -> str:

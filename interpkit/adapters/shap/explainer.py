@@ -14,6 +14,7 @@ algorithm with new seeds.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from typing import Any
 
@@ -50,6 +51,7 @@ from interpkit.adapters.shap.studies import (
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult
+from interpkit.tags import ExplainerTags
 
 __all__ = [
     "BaselineSensitivity",
@@ -231,6 +233,23 @@ class ShapExplainer(WrappedModelExplainer):
                 level=level, progress=progress, X_explain=X_explain,
             )  # fmt: skip
         return fixed_model_stability(self, scope, X, n_boot, random_state, n_jobs, level, X_explain)
+
+    def __interpkit_tags__(self) -> ExplainerTags:
+        # algorithm="auto" is resolved by fit: before it, the tags assume a deterministic one
+        algorithm = getattr(self, "algorithm_", self.algorithm)
+        stochastic = algorithm in STOCHASTIC or (
+            algorithm == "linear" and self.feature_perturbation == "correlation_dependent"
+        )
+        refit = self.model is None
+        scopes = ("rows",) * refit + ("background",) + ("seed",) * stochastic
+        return dataclasses.replace(
+            super().__interpkit_tags__(),
+            tasks=(self._task(),),
+            refittable=refit,
+            stochastic=stochastic,
+            scopes=scopes,
+            requires_y=refit,
+        )
 
     # -- contract hooks --------------------------------------------------------
     def _task(self) -> str:

@@ -29,12 +29,14 @@ particular, so the local explanation has no ``base_value``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import numpy as np
 import xarray as xr
 from sklearn.base import clone, is_classifier
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit.adapters.sklearn.mdi_plus import (
@@ -51,6 +53,7 @@ from interpkit.adapters.sklearn.tuning import (
 )
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation
+from interpkit.tags import ExplainerTags
 
 __all__ = ["ImportanceExplainer"]
 
@@ -184,6 +187,15 @@ class ImportanceExplainer(Explainer):
         self.cv = cv
         self.random_state = random_state
 
+    def __interpkit_tags__(self) -> ExplainerTags:
+        classifier = is_classifier(self._base_estimator())
+        return dataclasses.replace(
+            super().__interpkit_tags__(),
+            tasks=("binary", "multiclass") if classifier else ("regression",),
+            stochastic=self.method == "permutation",
+            scopes=("rows", "seed"),  # "seed": the estimator's and the permutations' seeds
+        )
+
     # -- contract hooks ------------------------------------------------------
     def _task(self) -> str:
         return "classification" if is_classifier(self._base_estimator()) else "regression"
@@ -240,6 +252,7 @@ class ImportanceExplainer(Explainer):
             self.feature_means_ = X[train].mean(axis=0)
         self.estimator_ = est
 
+    @available_if(lambda self: _has_proba(self._base_estimator()))
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities of a classifier, shape (n_samples, n_classes), columns ``classes_``.
 
@@ -468,3 +481,8 @@ def _jsonable(value: Any) -> Any:
     except (TypeError, ValueError):
         return repr(value)
     return value
+
+
+def _has_proba(estimator: Any) -> bool:
+    # the unfitted estimator tells: a regressor has no class probabilities to offer
+    return is_classifier(estimator) and hasattr(estimator, "predict_proba")
