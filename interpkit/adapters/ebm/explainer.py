@@ -46,8 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
-from sklearn.utils.metaestimators import available_if
 
+from interpkit._available import available_if
 from interpkit._optional import import_backend
 from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.adapters.ebm import edit as _ebm_edit
@@ -201,7 +201,10 @@ max_rounds, min_samples_leaf, validation_size : optional
         """Model output on the link scale, shape (n_samples,): prediction or log-odds."""
         return self.predict(X)
 
-    @available_if(lambda self: getattr(self, "task_", self.task) in ("binary", "auto"))
+    @available_if(
+        lambda self: getattr(self, "task_", self.task) in ("binary", "auto"),
+        "predict_proba is only defined for task='binary'",
+    )
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of ``classes_[1]``, shape (n_samples,) (binary only)."""
         out = self.predict(X)

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from sklearn.utils.metaestimators import available_if
 
+from interpkit._available import available_if
 from interpkit._optional import import_backend
 from interpkit.adapters.glmnet.pathcv import (
     LOSSES,
@@ -261,7 +261,10 @@ class ElasticNetExplainer(Explainer):
         error = xr.DataArray(self.cv_se_, dims=("lambda",), coords=coords, name="cv_se")
         return self._explanation(values, error=error, kind="cv_curve")
 
-    @available_if(lambda self: self.family == "binomial")
+    @available_if(
+        lambda self: self.family == "binomial",
+        "predict_proba is only defined for family='binomial'",
+    )
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of ``classes_[1]`` per row (binomial only), shape (n_samples,)."""
         return 1.0 / (1.0 + np.exp(-self.predict(X)))

@@ -36,9 +36,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 from sklearn.base import clone, is_classifier
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from interpkit._available import available_if
 from interpkit.adapters.sklearn.mdi_plus import (
     FOREST_TYPES,
     check_forest,
@@ -252,7 +252,10 @@ class ImportanceExplainer(Explainer):
             self.feature_means_ = X[train].mean(axis=0)
         self.estimator_ = est
 
-    @available_if(lambda self: _has_proba(self._base_estimator()))
+    @available_if(
+        lambda self: _has_proba(self._base_estimator()),
+        "the estimator gives no class probabilities (a regressor?)",
+    )
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities of a classifier, shape (n_samples, n_classes), columns ``classes_``.
 
