@@ -161,3 +161,13 @@ def test_raises_helper():
     with pytest.raises(AssertionError, match="did not raise"):
         with raises(ValueError, match=""):
             pass
+
+
+def test_binary_checks_run_by_tasks(data):
+    from interpkit import LassoExplainer
+
+    X, _ = data
+    y = (X["a"] - X["b"] > 0).astype(int)
+    status = _status(check_explainer(LassoExplainer(family="binomial", cv=3, random_state=0), X, y))
+    assert status["check_binary_outputs"] == "passed"
+    assert status["check_regression_refuses_labels"] == "skipped"
