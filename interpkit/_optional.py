@@ -19,6 +19,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "gpytorch": ("gpytorch", "gp"),
     "torch": ("torch", "torch"),
     "captum": ("captum", "torch"),
+    "transformers": ("transformers", "text"),
     "transformer_lens": ("transformer-lens", "llm"),
     "sae_lens": ("sae-lens", "llm"),
     "dask": ("dask", "distributed"),

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._validation import check_X, check_y, feature_names_of
@@ -40,7 +40,30 @@ from interpkit.tags import ExplainerTags
 if TYPE_CHECKING:
     from interpkit.stability import StabilityResult
 
-__all__ = ["Explainer", "library_versions"]
+__all__ = ["Explainer", "check_sample_weight", "library_versions"]
+
+
+def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
+    """Row weights as a float64 array, or a ValueError in the user's terms.
+
+    Weights must be 1-D with one entry per row, finite, non-negative and not
+    all zero.
+    """
+    try:
+        w = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("sample_weight must hold numbers, one weight per row") from None
+    if w.ndim != 1 or w.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must be 1-D with one weight per row ({n_samples}), got shape {w.shape}"
+        )
+    if not np.all(np.isfinite(w)):
+        raise ValueError("sample_weight holds NaN or infinite values")
+    if np.any(w < 0):
+        raise ValueError("sample_weight must be non-negative")
+    if not np.any(w > 0):
+        raise ValueError("sample_weight is zero for every row; at least one row needs weight")
+    return w
 
 
 def library_versions(*distributions: str) -> dict[str, str]:
@@ -63,7 +86,7 @@ class Explainer(BaseEstimator):
     """Base class: ``fit`` / ``explain`` / ``predict`` / ``stability``."""
 
     # -- public API --------------------------------------------------------
-    def fit(self, X: Any, y: Any) -> Explainer:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Explainer:
         """Fit the explained model.
 
         Parameters
@@ -72,6 +95,10 @@ class Explainer(BaseEstimator):
             Numeric features; DataFrame column names become feature names.
         y : array-like, shape (n_samples,)
             Target.
+        sample_weight : array-like, shape (n_samples,), optional
+            Non-negative row weights (frequency weights: integer weight ``c``
+            counts a row ``c`` times). Explainers whose backend cannot weight
+            rows refuse them.
 
         Returns
         -------
@@ -79,7 +106,10 @@ class Explainer(BaseEstimator):
         """
         X_arr = check_X(X, allow_constant=False)
         y_arr = check_y(y, X_arr.shape[0], task=self._task())
-        return self._fit_checked(X_arr, y_arr, feature_names_of(X, X_arr.shape[1]))
+        weights = None if sample_weight is None else check_sample_weight(sample_weight, len(X_arr))
+        return self._fit_checked(
+            X_arr, y_arr, feature_names_of(X, X_arr.shape[1]), sample_weight=weights
+        )
 
     def explain(self, X: Any = None) -> Explanation:
         """Explain the fitted model.
@@ -112,8 +142,8 @@ class Explainer(BaseEstimator):
 
     def stability(
         self,
-        X: Any,
-        y: Any,
+        X: Any = None,
+        y: Any = None,
         n_boot: int = 100,
         scheme: str = "bootstrap",
         X_eval: Any = None,
@@ -121,34 +151,49 @@ class Explainer(BaseEstimator):
         random_state: int | np.random.RandomState | None = None,
         n_jobs: int | None = None,
         *,
+        scope: str = "rows",
         subsample_fraction: float = 0.5,
         level: float = 0.95,
         progress: bool | None = None,
         X_explain: Any = None,
+        checkpoint: Any = None,
+        **scope_options: Any,
     ) -> StabilityResult:
-        """Refit on resampled rows and collect the explanations.
+        """Re-run the explanation over replicates and collect them.
 
-        Each replicate resamples the rows of ``(X, y)``, fits a clone of this
-        explainer (tuning included, e.g. lambda by CV) and explains it.
+        What varies between replicates is the ``scope``: with ``"rows"`` (the
+        default) each replicate resamples the rows of ``(X, y)``, fits a clone
+        of this explainer (tuning included, e.g. lambda by CV) and explains
+        it; other scopes keep the fitted model and vary a seed, a background,
+        a baseline or noise (``__interpkit_tags__().scopes`` lists what this
+        explainer supports; any other scope is refused before work starts).
 
         Parameters
         ----------
-        X, y : training data, as for :meth:`fit`.
+        X, y : training data, as for :meth:`fit` (scope ``"rows"``); other
+            scopes may take rows for their own use (e.g. the source of SHAP
+            backgrounds) or none.
         n_boot : int
             Number of replicates.
         scheme : {"bootstrap", "subsample", "permuted_labels"}
-            Rows drawn with replacement (n of n), or without replacement
-            (``subsample_fraction`` of n); or the null control
+            Scope ``"rows"`` only. Rows drawn with replacement (n of n), or
+            without (``subsample_fraction`` of n); or the null control
             ``"permuted_labels"``: all rows with ``y`` shuffled in each
             replicate, showing how large importances and selection
-            frequencies get when no feature matters.
+            frequencies get when no feature matters. A bootstrap replicate of
+            an explainer that takes sample weights fits the distinct drawn
+            rows weighted by their counts (``result.params["resampling"]``
+            says which was used).
         X_eval, y_eval : optional
             Held-out rows; every replicate predicts them (prediction
             stability). ``y_eval`` is only stored, for plots.
         random_state : int, RandomState or None
-            Seeds everything; results do not depend on ``n_jobs``.
+            Seeds everything; results do not depend on ``n_jobs``, the
+            joblib backend or the machine.
         n_jobs : int, optional
             Parallel workers through joblib; honours ``joblib.parallel_config``.
+        scope : str
+            What varies between replicates (see above).
         subsample_fraction : float
             Fraction of rows per replicate when ``scheme="subsample"``.
         level : float
@@ -158,6 +203,11 @@ class Explainer(BaseEstimator):
         X_explain : array-like or DataFrame, optional
             Rows whose local explanations every replicate also computes; their
             intervals are in ``result.extras["local"]``.
+        checkpoint : str or path, optional
+            A store every finished replicate is appended to; calling the same
+            line again after an interruption computes only the missing ones.
+        **scope_options
+            Options of the scope (e.g. LIME's ``kernel_widths``).
 
         Returns
         -------
@@ -169,6 +219,7 @@ class Explainer(BaseEstimator):
             self,
             X,
             y,
+            scope=scope,
             n_boot=n_boot,
             scheme=scheme,
             X_eval=X_eval,
@@ -179,6 +230,8 @@ class Explainer(BaseEstimator):
             level=level,
             progress=progress,
             X_explain=X_explain,
+            checkpoint=checkpoint,
+            **scope_options,
         )
 
     def null_control(
@@ -215,13 +268,6 @@ class Explainer(BaseEstimator):
         )
 
     # -- tags --------------------------------------------------------------
-    def __interpkit_tags__(self) -> ExplainerTags:
-        """What this explainer takes and supports; see :mod:`interpkit.tags`.
-
-        Subclasses override with ``dataclasses.replace(super().__interpkit_tags__(), ...)``.
-        """
-        return ExplainerTags()
-
     def __sklearn_tags__(self) -> Any:
         # scikit-learn's view of the same facts, for its check_estimator
         tags = super().__sklearn_tags__()
@@ -229,11 +275,85 @@ class Explainer(BaseEstimator):
         return tags
 
     # -- hooks for subclasses ----------------------------------------------
+    def __interpkit_tags__(self) -> ExplainerTags:
+        """What this explainer is and can do; subclasses replace what differs."""
+        return ExplainerTags(sample_weight=self._accepts_sample_weight())
+
+    def _scope_refusal(self, scope: str) -> str | None:
+        """Why this explainer cannot run ``scope`` here (a message), or None to list its scopes."""
+        return None
+
+    def _stability_prototype(self, X: Any, y: Any) -> Explainer:
+        """The explainer scope ``"rows"`` clones for its reference fit and replicates.
+
+        E.g. an EBM with its task fixed from all of ``y``, so no replicate
+        guesses another one from a resample.
+        """
+        return self
+
+    def _stability_setup(self, scope: str, X: Any, y: Any, options: dict[str, Any]) -> dict:
+        """Validate a scope's options once, before any replicate; what replicates share.
+
+        Called on the reference: for ``"rows"`` the fit to all rows, for the
+        other scopes this (fitted) explainer. ``"n_replicates"`` in the
+        returned dict overrides ``n_boot``.
+        """
+        if options:
+            raise TypeError(
+                f"unexpected option(s) {sorted(options)} for scope {scope!r} of "
+                f"{type(self).__name__}"
+            )
+        if scope == "seed" and self.__interpkit_tags__().refittable:
+            # refit on the same rows with another seed: the fit's own randomness
+            if X is None:
+                raise TypeError("scope='seed' refits with new seeds: pass the training data X, y")
+            X_arr = check_X(X, allow_constant=False)
+            y_arr = check_y(y, X_arr.shape[0], task=self._task())
+            return {"X": X_arr, "y": y_arr, "names": feature_names_of(X, X_arr.shape[1])}
+        return {}
+
+    def _replicate(
+        self, scope: str, seed: int, index: int, shared: dict[str, Any]
+    ) -> tuple[Explainer, dict[str, Any]]:
+        """One stability replicate: a fitted explainer to explain, and scalars to record.
+
+        ``"rows"`` is implemented for every explainer (resample, clone,
+        refit); adapters implement their other scopes by returning a copy of
+        ``self`` with one thing redrawn from ``seed`` (a background, a
+        baseline, a noise draw) or a model retrained with it.
+        """
+        if scope == "rows":
+            from interpkit.stability.scopes import rows_replicate
+
+            return rows_replicate(self, seed, shared)
+        if scope == "seed" and "X" in shared:
+            est = clone(self).set_params(random_state=seed)
+            est._fit_checked(shared["X"], shared["y"], shared["names"])
+            return est, {"seed": seed}
+        raise NotImplementedError(
+            f"{type(self).__name__} declares scope {scope!r} but has no _replicate for it"
+        )
+
     def _task(self) -> str:
         return "regression"
 
-    def _fit(self, X: np.ndarray, y: np.ndarray) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _fit(self, X: np.ndarray, y: np.ndarray, **kwargs: Any) -> None:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _accepts_sample_weight(self) -> bool:
+        """Whether ``_fit`` takes ``sample_weight`` (frequency weights) with these parameters.
+
+        A stability replicate of an explainer that accepts them fits the
+        distinct drawn rows with their counts as weights.
+        """
+        return self._sample_weight_refusal() is None
+
+    def _sample_weight_refusal(self) -> str | None:
+        """Why these parameters cannot weight rows, or None when they can.
+
+        Adapters whose ``_fit`` takes ``sample_weight`` override this.
+        """
+        return "its backend takes no row weights"
 
     def _explain_global(self) -> Explanation:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -274,10 +394,22 @@ class Explainer(BaseEstimator):
         return {}
 
     # -- shared plumbing -----------------------------------------------------
-    def _fit_checked(self, X: np.ndarray, y: np.ndarray, feature_names: list[str]) -> Explainer:
+    def _fit_checked(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        feature_names: list[str],
+        sample_weight: np.ndarray | None = None,
+    ) -> Explainer:
         self.feature_names_in_ = np.asarray(feature_names, dtype=object)
         self.n_features_in_ = X.shape[1]
-        self._fit(X, y)
+        if sample_weight is None:
+            self._fit(X, y)  # adapters without weights keep their two-argument _fit
+        else:
+            refusal = self._sample_weight_refusal()
+            if refusal is not None:
+                raise ValueError(f"{type(self).__name__} cannot use sample_weight: {refusal}")
+            self._fit(X, y, sample_weight=sample_weight)
         return self
 
     def _check_rows(self, X: Any) -> np.ndarray:

@@ -17,7 +17,16 @@ __all__ = ["INPUT_KINDS", "SCOPES", "TASKS", "ExplainerTags"]
 INPUT_KINDS = ("tabular", "tensor", "tokens")
 TASKS = ("regression", "binary", "multiclass")
 # every scope the engine knows; an explainer supports a subset
-SCOPES = ("rows", "seed", "background", "baseline", "noise", "weights", "prompts", "kernel_width")
+SCOPES = (
+    "rows",
+    "seed",
+    "background",
+    "baseline",
+    "noise",
+    "kernel_width",
+    "weights",
+    "prompts",
+)
 
 
 @dataclass(frozen=True)

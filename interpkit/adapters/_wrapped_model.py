@@ -3,7 +3,7 @@
 SHAP and LIME explain a model someone already trained, or fit their own. With
 a fitted ``model=``, ``fit(X)`` only records the rows the model is explained
 against (the background, LIME's training rows), and refitting on resamples
-is impossible, so ``scope="refit"`` stability is refused with a message.
+is impossible, so ``scope="rows"`` stability is refused with a message.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from sklearn.base import clone
 
 from interpkit._validation import check_X, feature_names_of
 from interpkit.explainer import Explainer
-from interpkit.stability import StabilityResult
 
 
 class WrappedModelExplainer(Explainer):
@@ -47,11 +46,10 @@ class WrappedModelExplainer(Explainer):
         X_arr = check_X(X, what=f"X ({self._rows_role})")
         return self._fit_checked(X_arr, None, feature_names_of(X, X_arr.shape[1]))
 
-    def _refit_stability(self, X: Any, y: Any, **kwargs: Any) -> StabilityResult:
-        """The base contract's stability (resample rows, refit), for ``estimator=`` only."""
-        if self.model is not None:
-            raise ValueError(
-                "scope='refit' refits the model, but this explainer wraps a fixed model=; "
+    def _scope_refusal(self, scope: str) -> str | None:
+        if scope == "rows" and self.model is not None:
+            return (
+                "scope='rows' refits the model, but this explainer wraps a fixed model=; "
                 f"pass estimator= instead, or use {self._fixed_scopes}"
             )
-        return super().stability(X, y, **kwargs)
+        return None

@@ -8,7 +8,8 @@ and ``stability(scope="kernel_width")`` show how much the answer moves.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -27,15 +28,12 @@ from interpkit.adapters.shap.model import (
     output_label,
     resolve_output,
 )
-from interpkit.adapters.shap.studies import _labels, _relabel
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
-from interpkit.stability import StabilityResult
 from interpkit.tags import ExplainerTags
 
 __all__ = ["LimeExplainer"]
 
-SCOPES = ("refit", "seed", "kernel_width")
 _INT32 = np.iinfo(np.int32).max
 
 
@@ -104,98 +102,51 @@ class LimeExplainer(WrappedModelExplainer):
         self.n_global_rows = n_global_rows
         self.random_state = random_state
 
-    def stability(
-        self,
-        X: Any = None,
-        y: Any = None,
-        n_boot: int = 100,
-        scheme: str = "bootstrap",
-        X_eval: Any = None,
-        y_eval: Any = None,
-        random_state: int | np.random.RandomState | None = None,
-        n_jobs: int | None = None,
-        *,
-        scope: str = "refit",
-        kernel_widths: Any = None,
-        subsample_fraction: float = 0.5,
-        level: float = 0.95,
-        progress: bool | None = None,
-        X_explain: Any = None,
-    ) -> StabilityResult:
-        """Refit stability, or LIME's own spread over seeds / kernel widths.
-
-        Parameters
-        ----------
-        scope : {"refit", "seed", "kernel_width"}
-            ``"refit"``: the base contract (needs ``estimator=``).
-            ``"seed"``: fixed model, ``n_boot`` reruns with new perturbation
-            seeds. ``"kernel_width"``: one replicate per value of
-            ``kernel_widths`` (same seed), showing how the width alone
-            changes the answer. The fixed-model scopes need a fitted
-            explainer and ignore ``X``/``y``.
-        X_explain : rows, optional
-            Per-row intervals in ``extras["local"]``. Memory: ``n_boot x
-            (n_explain + 1) x n_features``.
-        """
-        if scope not in SCOPES:
-            raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
-        if scope == "refit":
-            return self._refit_stability(
-                X, y, n_boot=n_boot, scheme=scheme, X_eval=X_eval, y_eval=y_eval,
-                random_state=random_state, n_jobs=n_jobs, subsample_fraction=subsample_fraction,
-                level=level, progress=progress, X_explain=X_explain,
-            )  # fmt: skip
-        check_is_fitted(self)
-        if scope == "seed":
-            if not (isinstance(n_boot, int | np.integer) and n_boot >= 2):
-                raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
-            seeds = check_random_state(random_state).randint(_INT32, size=n_boot)
-            settings = [(int(s), self.kernel_width) for s in seeds]
-        else:
-            widths = [] if kernel_widths is None else [float(w) for w in kernel_widths]
-            if len(widths) < 2 or min(widths) <= 0:
-                raise ValueError("scope='kernel_width' needs kernel_widths: >= 2 positive values")
-            settings = [(self.seed_, w) for w in widths]
-        rows = None if X_explain is None else self._check_rows(X_explain)
-        from joblib import Parallel, delayed
-
-        from interpkit._threads import fixed_threads
-
-        with fixed_threads():  # identical floats in any process (see interpkit._threads)
-            out = Parallel(n_jobs=n_jobs)(
-                delayed(self._replicate)(seed, width, rows) for seed, width in settings
-            )
-        import pandas as pd
-
-        info = pd.DataFrame(
-            {"seed": [s for s, _ in settings], "kernel_width": [w for _, w in settings]}
-        )
-        params = {"scope": scope}
-        extras = {}
-        if rows is not None:
-            labels = _labels(X_explain)
-            locs = [_relabel(r[1], labels) for r in out]
-            extras["local"] = StabilityResult.from_explanations(
-                locs, self.explain(X_explain), scheme=scope, replicate_info=info,
-                level=level, params=params,
-            )  # fmt: skip
-        return StabilityResult.from_explanations(
-            [r[0] for r in out], self.explain(), scheme=scope, replicate_info=info,
-            level=level, params=params, extras=extras,
-        )  # fmt: skip
-
-    def __interpkit_tags__(self) -> ExplainerTags:
-        refit = self.model is None
-        return dataclasses.replace(
-            super().__interpkit_tags__(),
-            tasks=(self._task(),),
-            refittable=refit,
-            stochastic=True,
-            scopes=("rows",) * refit + ("seed", "kernel_width"),
-            requires_y=refit,
-        )
-
     # -- contract hooks ------------------------------------------------------------
+    def __interpkit_tags__(self) -> ExplainerTags:
+        refittable = self.model is None
+        fixed = ("seed", "kernel_width")
+        return replace(
+            super().__interpkit_tags__(),
+            tasks=("regression", "binary"),
+            refittable=refittable,
+            stochastic=True,
+            scopes=("rows", *fixed) if refittable else fixed,
+            requires_y=refittable,
+        )
+
+    def _stability_setup(self, scope: str, X: Any, y: Any, options: dict[str, Any]) -> dict:
+        """``"seed"``: reruns with new perturbation seeds; ``"kernel_width"``: one per width.
+
+        ``"kernel_width"`` takes ``kernel_widths`` (>= 2 positive values) and
+        runs one replicate per value with the fitted seed, showing how the
+        width alone changes the answer. Both keep the fitted model and ignore
+        ``X``/``y``.
+        """
+        options = dict(options)
+        widths = options.pop("kernel_widths", None)
+        super()._stability_setup(scope, X, y, options)
+        if scope != "kernel_width":
+            if widths is not None:
+                raise TypeError("kernel_widths goes with scope='kernel_width'")
+            return {}
+        widths = [] if widths is None else [float(w) for w in widths]
+        if len(widths) < 2 or min(widths) <= 0:
+            raise ValueError("scope='kernel_width' needs kernel_widths: >= 2 positive values")
+        return {"widths": widths, "n_replicates": len(widths)}
+
+    def _replicate(
+        self, scope: str, seed: int, index: int, shared: dict[str, Any]
+    ) -> tuple[LimeExplainer, dict[str, Any]]:
+        if scope == "rows":
+            return super()._replicate(scope, seed, index, shared)
+        rep = copy.copy(self)
+        if scope == "kernel_width":
+            rep.kernel_width, seed = shared["widths"][index], self.seed_
+        else:
+            rep.seed_ = seed
+        return rep, {"seed": seed, "kernel_width": rep.kernel_width}
+
     def _task(self) -> str:
         return "binary" if native_output(self._base_estimator()) == "classifier" else "regression"
 
@@ -274,21 +225,6 @@ class LimeExplainer(WrappedModelExplainer):
             intercepts[i] = float(exp.intercept[1])
             scores[i] = float(exp.score)
         return weights, intercepts, scores, width
-
-    def _replicate(
-        self, seed: int, width: float | None, rows: np.ndarray | None
-    ) -> tuple[Explanation, Explanation | None]:
-        from interpkit._threads import fixed_threads
-
-        with fixed_threads():
-            return self._replicate_body(seed, width, rows)
-
-    def _replicate_body(
-        self, seed: int, width: float | None, rows: np.ndarray | None
-    ) -> tuple[Explanation, Explanation | None]:
-        glob = self._global(*self._lime(self.global_rows_, seed, width))
-        local = None if rows is None else self._local(rows, *self._lime(rows, seed, width))
-        return glob, local
 
     def _local(self, X, weights, intercepts, scores, width) -> Explanation:
         coords = {"sample": np.arange(X.shape[0]), "feature": self._names()}

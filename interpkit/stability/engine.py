@@ -1,11 +1,13 @@
-"""Bootstrap / subsample stability of any explanation.
+"""One stability engine for every explainer and scope.
 
-Every replicate resamples rows, fits a *clone* of the explainer (so tuning
-such as choosing lambda by CV happens again inside the replicate, as a
-careful analyst would do it) and explains it. Seeds for all replicates are
-drawn up front from one ``random_state``, so results are identical whatever
-``n_jobs`` is, and work goes through joblib, so ``joblib.parallel_config``
-moves it to threads, processes, dask or ray.
+A run draws every replicate's seed up front from one ``random_state``, asks
+the explainer for each replicate (``Explainer._replicate``: a resample and
+refit for scope ``"rows"``, another seed, background, baseline or noise draw
+for the others), explains it and hands the outputs to a collector. Work
+goes through joblib, so ``joblib.parallel_config`` moves it to threads,
+processes, dask or ray, and every replicate runs under fixed thread counts
+(:mod:`interpkit._threads`): results are identical whatever ``n_jobs``, the
+backend or the machine load.
 """
 
 from __future__ import annotations
@@ -17,27 +19,31 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 from joblib import Parallel, delayed
-from sklearn.base import clone
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
 
 from interpkit._threads import fixed_threads
 from interpkit._validation import check_X, check_y, feature_names_of
-from interpkit.explanation import Explanation, stack
+from interpkit.explanation import Explanation
+from interpkit.stability.collect import MemoryCollector, Record
 from interpkit.stability.result import StabilityResult, kendall_tau_matrix
+from interpkit.stability.scopes import ALIASES, SCHEMES
 
 if TYPE_CHECKING:
     from interpkit.explainer import Explainer
+    from interpkit.stability.collect import Collector
 
 __all__ = ["StabilityResult", "kendall_tau_matrix", "run_stability"]
 
-SCHEMES = ("bootstrap", "subsample", "permuted_labels")
+_INT32 = np.iinfo(np.int32).max
 
 
 def run_stability(
     explainer: Explainer,
-    X: Any,
-    y: Any,
+    X: Any = None,
+    y: Any = None,
     *,
+    scope: str = "rows",
     n_boot: int = 100,
     scheme: str = "bootstrap",
     X_eval: Any = None,
@@ -48,195 +54,220 @@ def run_stability(
     level: float = 0.95,
     progress: bool | None = None,
     X_explain: Any = None,
+    checkpoint: Any = None,
+    **options: Any,
 ) -> StabilityResult:
     """Run a stability analysis; see :meth:`interpkit.Explainer.stability`."""
-    # the reference fit and every replicate compute with the same thread counts in any
-    # process; threads that joblib's threading backend starts inherit OpenMP's from here
-    with fixed_threads():
-        return _run(**locals())
-
-
-def _run(
-    explainer: Explainer,
-    X: Any,
-    y: Any,
-    *,
-    n_boot: int,
-    scheme: str,
-    X_eval: Any,
-    y_eval: Any,
-    random_state: Any,
-    n_jobs: int | None,
-    subsample_fraction: float,
-    level: float,
-    progress: bool | None,
-    X_explain: Any,
-) -> StabilityResult:
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    scope = ALIASES.get(scope, scope)
+    tags = explainer.__interpkit_tags__()
+    if scope not in tags.scopes:
+        reason = explainer._scope_refusal(scope)
+        if reason:
+            raise ValueError(reason)
+        raise ValueError(
+            f"{type(explainer).__name__} supports scope in {list(tags.scopes)}, got {scope!r}"
+        )
     if not (isinstance(n_boot, int | np.integer) and n_boot >= 2):
         raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
-    if scheme == "subsample" and not 0 < subsample_fraction < 1:
-        raise ValueError(f"subsample_fraction must be in (0, 1), got {subsample_fraction}")
-
-    rng = check_random_state(random_state)
-    seeds = rng.randint(np.iinfo(np.int32).max, size=n_boot)
-    reference_fit = clone(explainer)
-    if reference_fit.get_params().get("random_state", 0) is None:
-        # an unseeded explainer (e.g. its CV folds) is seeded from random_state too,
-        # so the whole result is reproducible
-        reference_fit.set_params(random_state=int(rng.randint(np.iinfo(np.int32).max)))
-    # the same checks as Explainer.fit, done once for the reference and every replicate
-    X_arr = check_X(X, allow_constant=False)
-    y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
-    names = feature_names_of(X, X_arr.shape[1])
-    reference_fit._fit_checked(X_arr, y_arr, names)
-    if X_explain is not None:
-        reference_fit._check_rows(X_explain)  # fail before any replicate runs
-    # e.g. a common grid for shape functions, fixed by the fit on all rows
-    context = reference_fit._stability_context()
-    X_eval_arr = None if X_eval is None else reference_fit._check_rows(X_eval)
-    y_eval_arr = None
-    if y_eval is not None:
-        if X_eval_arr is None:
-            raise ValueError("y_eval given without X_eval")
-        y_eval_arr = np.asarray(y_eval).ravel()
-        if y_eval_arr.shape[0] != X_eval_arr.shape[0]:
-            raise ValueError(
-                f"y_eval has {y_eval_arr.shape[0]} values but X_eval has {X_eval_arr.shape[0]} rows"
+    # the reference fit and every replicate compute with the same thread counts in any
+    # process; threads that joblib's threading backend starts inherit OpenMP's from here
+    with fixed_threads():
+        rng = check_random_state(random_state)
+        seeds = rng.randint(_INT32, size=n_boot)
+        if scope == "rows":
+            reference, shared = _rows_reference(
+                explainer, X, y, rng, scheme, subsample_fraction, tags.sample_weight
             )
+        else:
+            if scheme != "bootstrap" or subsample_fraction != 0.5:
+                raise ValueError("scheme and subsample_fraction apply to scope='rows' only")
+            check_is_fitted(explainer)
+            reference, shared = explainer, {}
+        shared.update(reference._stability_setup(scope, X, y, dict(options)))
+        n_rep = int(shared.pop("n_replicates", n_boot))
+        if n_rep != n_boot:
+            seeds = np.resize(seeds, n_rep)
+        X_eval_arr, y_eval_arr = _eval_rows(reference, X_eval, y_eval)
+        if X_explain is not None:
+            reference._check_rows(X_explain)  # fail before any replicate runs
+        context = reference._stability_context()
+        params = {
+            "scope": scope,
+            "n_boot": n_rep,
+            "scheme": scheme if scope == "rows" else scope,
+            "subsample_fraction": subsample_fraction if scheme == "subsample" else None,
+            "random_state": random_state if isinstance(random_state, int | None) else "RandomState",
+        }
+        if scope == "rows" and scheme == "bootstrap":
+            params["resampling"] = "weights" if shared["weighted"] else "duplicate rows"
+        job = _Job(reference, scope, shared, X_eval_arr, X_explain, context)
+        collector = _collect(job, seeds, n_jobs, progress, checkpoint, params)
+        reference_extras = job.extras_of(reference)
+        reference_explanation = reference.explain()
 
-    n = X_arr.shape[0]
-    m = n if scheme == "bootstrap" else max(2, int(round(subsample_fraction * n)))
-
-    if progress is None:
-        progress = sys.stderr.isatty()
-    tasks = (
-        delayed(_one_replicate)(
-            explainer, X_arr, y_arr, names, X_eval_arr, int(seed), scheme, m, X_explain, context
-        )
-        for seed in seeds
-    )
-    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
-    if progress:
-        from tqdm.auto import tqdm
-
-        outputs = tqdm(outputs, total=n_boot, desc=f"stability ({type(explainer).__name__})")
-    results = list(outputs)
-
-    replicates = stack([r[0] for r in results], dim="replicate")
-    predictions = None
-    if X_eval_arr is not None:
-        sample = (
-            X_eval.index.to_numpy()
-            if isinstance(X_eval, pd.DataFrame)
-            else np.arange(len(X_eval_arr))
-        )
-        predictions = xr.DataArray(
-            np.stack([r[1] for r in results]),
-            dims=("replicate", "sample"),
-            coords={"replicate": np.arange(n_boot), "sample": sample},
-            name="prediction",
-        )
-    info = pd.DataFrame([r[2] for r in results])
+    info = pd.DataFrame(collector.infos())
     info.index.name = "replicate"
-    params = {
-        "n_boot": n_boot,
-        "scheme": scheme,
-        "subsample_fraction": subsample_fraction if scheme == "subsample" else None,
-        "random_state": random_state if isinstance(random_state, int | None) else "RandomState",
-    }
-    reference_extras = _extras_of(reference_fit, X_explain, context)
-    reference = reference_fit.explain()
+    kind = params["scheme"]
     extras = {
         name: StabilityResult(
-            replicates=stack([r[3][name] for r in results], dim="replicate"),
+            replicates=collector.stacked(name),
             reference=reference_extras[name],
             predictions=None,
             y_eval=None,
             replicate_info=info,
-            scheme=scheme,
+            scheme=kind,
             level=level,
             params=params,
         )
         for name in reference_extras
     }
     return StabilityResult(
-        replicates=replicates,
-        reference=reference,
-        predictions=predictions,
+        replicates=collector.stacked(),
+        reference=reference_explanation,
+        predictions=_prediction_array(collector.predictions(), X_eval, X_eval_arr),
         y_eval=y_eval_arr,
         replicate_info=info,
-        scheme=scheme,
+        scheme=kind,
         level=level,
         params=params,
         extras=extras,
     )
 
 
-def _extras_of(fitted: Explainer, X_explain: Any, context: Any) -> dict[str, Explanation]:
-    extras = dict(fitted._extra_explanations(context))
-    if X_explain is not None:
-        extras["local"] = fitted.explain(X_explain)
-    return extras
+class _Job:
+    """Everything one replicate needs, shipped once per task to the worker."""
+
+    def __init__(
+        self,
+        reference: Explainer,
+        scope: str,
+        shared: dict[str, Any],
+        X_eval: np.ndarray | None,
+        X_explain: Any,
+        context: Any,
+    ) -> None:
+        self.reference = reference
+        self.scope = scope
+        self.shared = shared
+        self.X_eval = X_eval
+        self.X_explain = X_explain
+        self.context = context
+
+    def extras_of(self, fitted: Explainer) -> dict[str, Explanation]:
+        extras = dict(fitted._extra_explanations(self.context))
+        if self.X_explain is not None:
+            extras["local"] = fitted.explain(self.X_explain)
+        return extras
+
+    def __call__(self, index: int, seed: int) -> Record:
+        # fixed thread counts: a replicate's floats must not depend on the process it runs in
+        with fixed_threads():
+            est, info = self.reference._replicate(self.scope, seed, index, self.shared)
+            preds = None if self.X_eval is None else np.asarray(est._predict(self.X_eval), float)
+            info = {**info, **est._replicate_info()}
+            return Record(index, est.explain(), preds, info, self.extras_of(est))
 
 
-def _one_replicate(
+def _collect(
+    job: _Job,
+    seeds: np.ndarray,
+    n_jobs: int | None,
+    progress: bool | None,
+    checkpoint: Any,
+    params: dict[str, Any],
+) -> Collector:
+    collector: Collector = MemoryCollector()
+    if checkpoint is not None:
+        from interpkit.stability.store import open_checkpoint
+
+        collector = open_checkpoint(checkpoint, job, seeds, params)
+    todo = [i for i in range(len(seeds)) if i not in collector.done()]
+    tasks = (delayed(job)(i, int(seeds[i])) for i in todo)
+    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if progress:
+        from tqdm.auto import tqdm
+
+        name = type(job.reference).__name__
+        name += "" if job.scope == "rows" else f", scope={job.scope}"
+        outputs = tqdm(outputs, total=len(todo), desc=f"stability ({name})")
+    for record in outputs:
+        collector.add(record)
+    return collector
+
+
+def _rows_reference(
     explainer: Explainer,
-    X: np.ndarray,
-    y: np.ndarray,
-    names: list[str],
-    X_eval: np.ndarray | None,
-    seed: int,
+    X: Any,
+    y: Any,
+    rng: np.random.RandomState,
     scheme: str,
-    m: int,
-    X_explain: Any = None,
-    context: Any = None,
-) -> tuple[Explanation, np.ndarray | None, dict[str, Any], dict[str, Explanation]]:
-    # fixed thread counts: a replicate's floats must not depend on the process it runs in
-    with fixed_threads():
-        return _replicate_body(explainer, X, y, names, X_eval, seed, scheme, m, X_explain, context)
+    subsample_fraction: float,
+    weighted: bool,
+) -> tuple[Explainer, dict[str, Any]]:
+    """Fit the reference on all rows; the validated data every replicate resamples."""
+    from sklearn.base import clone
+
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    if scheme == "subsample" and not 0 < subsample_fraction < 1:
+        raise ValueError(f"subsample_fraction must be in (0, 1), got {subsample_fraction}")
+    if X is None:
+        raise TypeError("scope='rows' refits on resampled rows: pass the training data X, y")
+    explainer = explainer._stability_prototype(X, y)
+    reference = clone(explainer)
+    if reference.get_params().get("random_state", 0) is None:
+        # an unseeded explainer (e.g. its CV folds) is seeded from random_state too,
+        # so the whole result is reproducible
+        reference.set_params(random_state=int(rng.randint(_INT32)))
+    # the same checks as Explainer.fit, done once for the reference and every replicate
+    X_arr = check_X(X, allow_constant=False)
+    y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
+    names = feature_names_of(X, X_arr.shape[1])
+    reference._fit_checked(X_arr, y_arr, names)
+    n = X_arr.shape[0]
+    shared = {
+        "X": X_arr,
+        "y": y_arr,
+        "names": names,
+        "scheme": scheme,
+        "m": n if scheme == "bootstrap" else max(2, int(round(subsample_fraction * n))),
+        "weighted": bool(weighted),
+        "prototype": explainer,
+    }
+    return reference, shared
 
 
-def _replicate_body(
-    explainer: Explainer,
-    X: np.ndarray,
-    y: np.ndarray,
-    names: list[str],
-    X_eval: np.ndarray | None,
-    seed: int,
-    scheme: str,
-    m: int,
-    X_explain: Any,
-    context: Any,
-) -> tuple[Explanation, np.ndarray | None, dict[str, Any], dict[str, Explanation]]:
-    rng = np.random.RandomState(seed)
-    n = X.shape[0]
-    targets = y
-    if scheme == "bootstrap":
-        rows = rng.randint(n, size=n)
-    elif scheme == "subsample":
-        rows = np.sort(rng.choice(n, size=m, replace=False))
-    else:  # null control: every row, the target shuffled, so no feature truly matters
-        rows = np.arange(n)
-        targets = y[rng.permutation(n)]
-    est = clone(explainer)
-    changes = explainer._params_for_rows(rows, seed)
-    if "random_state" in est.get_params():
-        # a fresh seed per replicate, e.g. for the CV folds
-        changes["random_state"] = seed
-    est.set_params(**changes)
-    try:
-        check_y(targets[rows], len(rows), task=explainer._task())
-        est._fit_checked(X[rows], targets[rows], names)
-    except ValueError as err:
+def _eval_rows(
+    reference: Explainer, X_eval: Any, y_eval: Any
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    X_eval_arr = None if X_eval is None else reference._check_rows(X_eval)
+    if y_eval is None:
+        return X_eval_arr, None
+    if X_eval_arr is None:
+        raise ValueError("y_eval given without X_eval")
+    y_eval_arr = np.asarray(y_eval).ravel()
+    if y_eval_arr.shape[0] != X_eval_arr.shape[0]:
         raise ValueError(
-            f"a {scheme} replicate (seed {seed}) could not be fit: {err}. "
-            "Small or unbalanced data: use scheme='subsample' with a larger fraction, "
-            "fewer CV folds, or more data."
-        ) from None
-    preds = None if X_eval is None else np.asarray(est._predict(X_eval), dtype=float)
-    info = {"seed": seed, "n_distinct_rows": int(np.unique(rows).size), **est._replicate_info()}
-    return est.explain(), preds, info, _extras_of(est, X_explain, context)
+            f"y_eval has {y_eval_arr.shape[0]} values but X_eval has {X_eval_arr.shape[0]} rows"
+        )
+    return X_eval_arr, y_eval_arr
+
+
+def _prediction_array(
+    predictions: np.ndarray | None, X_eval: Any, X_eval_arr: np.ndarray | None
+) -> xr.DataArray | None:
+    if predictions is None or X_eval_arr is None:
+        return None
+    sample = (
+        X_eval.index.to_numpy() if isinstance(X_eval, pd.DataFrame) else np.arange(len(X_eval_arr))
+    )
+    return xr.DataArray(
+        predictions,
+        dims=("replicate", "sample"),
+        coords={"replicate": np.arange(predictions.shape[0]), "sample": sample},
+        name="prediction",
+    )

@@ -53,7 +53,7 @@ from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.adapters.ebm import edit as _ebm_edit
 from interpkit.adapters.ebm import shapes as _ebm_shapes
 from interpkit.adapters.ebm.shapes import Grid, bag_importance_sd, make_grid
-from interpkit.explainer import Explainer, library_versions
+from interpkit.explainer import Explainer, check_sample_weight, library_versions
 from interpkit.explanation import Explanation
 from interpkit.tags import ExplainerTags
 
@@ -173,29 +173,15 @@ max_rounds, min_samples_leaf, validation_size : optional
         self.random_state = random_state
 
     # -- public API -----------------------------------------------------------------
-    def fit(self, X: Any, y: Any) -> EBMExplainer:
-        """Fit the EBM; see :meth:`interpkit.Explainer.fit`."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> EBMExplainer:
+        """Fit the EBM; see :meth:`interpkit.Explainer.fit` (rows of weight 0 are left out)."""
         X_arr = check_X(X, allow_constant=False)
         task = self._resolve_task(y)
         y_arr = check_y(y, X_arr.shape[0], task=task)
+        w = None if sample_weight is None else check_sample_weight(sample_weight, len(X_arr))
         self._auto_task = task  # read by _task() during this fit
-        return self._fit_checked(X_arr, y_arr, feature_names_of(X, X_arr.shape[1]))
-
-    def stability(self, X: Any, y: Any, *args: Any, **kwargs: Any):
-        """Refit on resamples; see :meth:`interpkit.Explainer.stability`.
-
-        Before the replicates run, ``task`` is fixed from ``y`` and
-        ``categories`` from all rows, so every replicate agrees on both.
-        ``result.extras["shape_functions"]`` and
-        ``result.extras["term_importances"]`` hold the per-replicate shape
-        functions (on the reference fit's grid) and term importances.
-
-        With ``scheme="bootstrap"`` a row's copies can land both in an EBM's
-        internal validation split (early stopping) and in its training part,
-        which can let a replicate boost longer than a fit on fresh rows
-        would; ``scheme="subsample"`` has no copies.
-        """
-        return Explainer.stability(self._prepared(X, y), X, y, *args, **kwargs)
+        names = feature_names_of(X, X_arr.shape[1])
+        return self._fit_checked(X_arr, y_arr, names, sample_weight=w)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Model output on the link scale, shape (n_samples,): prediction or log-odds."""
@@ -298,8 +284,15 @@ max_rounds, min_samples_leaf, validation_size : optional
             return self.task
         return getattr(self, "_auto_task", "regression")
 
-    def _fit(self, X: np.ndarray, y: np.ndarray) -> None:
+    def _sample_weight_refusal(self) -> str | None:
+        return None  # InterpretML weights binning, boosting and early stopping
+
+    def _fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         self._check_params()
+        weight = {}
+        if sample_weight is not None:  # InterpretML refuses zero weights: drop those rows
+            X, y = X[sample_weight > 0], y[sample_weight > 0]
+            weight = {"sample_weight": sample_weight[sample_weight > 0]}
         names = [str(f) for f in self.feature_names_in_]
         task = self._task()
         import_backend("interpret", "EBMExplainer")  # a clear ImportError when missing
@@ -318,7 +311,7 @@ max_rounds, min_samples_leaf, validation_size : optional
             n_jobs=self.n_jobs,
             random_state=self.random_state,
         )
-        ebm = cls(**params).fit(X, y)
+        ebm = cls(**params).fit(X, y, **weight)
         self.ebm_ = ebm
         self.task_ = task
         if task == "binary":
@@ -458,6 +451,10 @@ max_rounds, min_samples_leaf, validation_size : optional
             if np.unique(finite).size <= 2 and np.all(finite == np.round(finite)):
                 return "binary"
         return "regression"
+
+    def _stability_prototype(self, X: Any, y: Any) -> EBMExplainer:
+        # task fixed from y and categories from all rows, so every replicate agrees on both
+        return self._prepared(X, y)
 
     def _prepared(self, X: Any, y: Any) -> EBMExplainer:
         """A clone with ``task`` and ``categories`` fixed from all rows (for stability)."""

@@ -150,16 +150,21 @@ class ElasticNetExplainer(Explainer):
             raise ValueError(f"family must be one of {FAMILIES}, got {self.family!r}")
         return "regression" if self.family == "gaussian" else "binary"
 
-    def _fit(self, X: np.ndarray, y: np.ndarray) -> None:
+    def _fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         self._check_params()
+        w = sample_weight
         if self.family == "binomial":
             self.classes_ = np.unique(y)
             y = (y == self.classes_[1]).astype(np.float64)
-        self.feature_means_ = X.mean(axis=0)
-        self.feature_scales_ = X.std(axis=0)
+        if w is None:
+            self.feature_means_ = X.mean(axis=0)
+            self.feature_scales_ = X.std(axis=0)
+        else:
+            self.feature_means_ = np.average(X, axis=0, weights=w)
+            self.feature_scales_ = np.sqrt(np.average((X - self.feature_means_) ** 2, 0, w))
 
         lambdas = None if self.lambda_path is None else self._user_lambdas()
-        self.lambda_path_, self.coef_path_, self.intercept_path_ = self._fit_path(X, y, lambdas)
+        self.lambda_path_, self.coef_path_, self.intercept_path_ = self._fit_path(X, y, lambdas, w)
 
         folds = fold_labels(self.cv, X, y, self.random_state)
         self.n_folds_ = int(folds.max() + 1)
@@ -168,11 +173,19 @@ class ElasticNetExplainer(Explainer):
         sizes = np.empty(self.n_folds_)
         for k in range(self.n_folds_):
             test = folds == k
-            self._check_fold(y[~test], k)
-            coef, icpt = self._fold_path(X[~test], y[~test], lambdas)
+            w_train = None if w is None else w[~test]
+            self._check_fold(y[~test], k, w_train)
+            coef, icpt = self._fold_path(X[~test], y[~test], lambdas, w_train)
             link = ordered_matmul(X[test], coef) + icpt
-            errors[k] = pointwise_loss(y[test], link, self.family, metric).mean(axis=0)
-            sizes[k] = test.sum()
+            loss = pointwise_loss(y[test], link, self.family, metric)
+            if w is None:
+                errors[k], sizes[k] = loss.mean(axis=0), test.sum()
+            else:
+                # as R's cv.glmnet with weights: weighted fold means, fold weight = its sum
+                sizes[k] = w[test].sum()
+                if sizes[k] == 0:
+                    raise ValueError(f"the rows of CV fold {k} all have zero sample_weight")
+                errors[k] = (w[test] @ loss) / sizes[k]
         self.cv_fold_errors_ = errors
         self.cv_mean_, self.cv_se_ = summarise_folds(errors, sizes)
         self.lambda_min_, self.lambda_1se_ = choose_lambdas(
@@ -183,6 +196,9 @@ class ElasticNetExplainer(Explainer):
             self.lambda_path_, self.coef_path_, self.intercept_path_, np.array([self.lambda_])
         )
         self.coef_, self.intercept_ = coef[:, 0], float(icpt[0])
+
+    def _sample_weight_refusal(self) -> str | None:
+        return None  # glmnet weights rows in the path fits and, as cv.glmnet, in the CV
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
         return ordered_matmul(X, self.coef_) + self.intercept_
@@ -292,7 +308,11 @@ class ElasticNetExplainer(Explainer):
             raise ValueError("lambda_path must hold at least two finite, non-negative values")
         return np.unique(lambdas)[::-1]  # decreasing, without repeats
 
-    def _check_fold(self, y_train: np.ndarray, k: int) -> None:
+    def _check_fold(self, y_train: np.ndarray, k: int, w_train: np.ndarray | None) -> None:
+        if w_train is not None:
+            if not np.any(w_train > 0):
+                raise ValueError(f"the training rows of CV fold {k} all have zero sample_weight")
+            y_train = y_train[w_train > 0]
         if self.family == "binomial" and np.unique(y_train).size < 2:
             raise ValueError(
                 f"the training rows of CV fold {k} hold only one class; "
@@ -300,13 +320,13 @@ class ElasticNetExplainer(Explainer):
             )
 
     def _fit_path(
-        self, X: np.ndarray, y: np.ndarray, lambdas: np.ndarray | None
+        self, X: np.ndarray, y: np.ndarray, lambdas: np.ndarray | None, w: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One glmnet path fit: (lambdas, coef (p, L), intercept (L,))."""
         glmnet = import_backend("glmnet", type(self).__name__)
         ratio = self.min_lambda_ratio
         if ratio is None:
-            ratio = 1e-2 if X.shape[0] < X.shape[1] else 1e-4
+            ratio = 1e-2 if _n_observations(X, w) < X.shape[1] else 1e-4
         cls = glmnet.ElasticNet if self.family == "gaussian" else glmnet.LogitNet
         model = cls(
             alpha=self.alpha,
@@ -321,7 +341,8 @@ class ElasticNetExplainer(Explainer):
         # X and y passed interpkit's checks already; python-glmnet's public fit()
         # would re-validate them with scikit-learn on every fold, which costs
         # about twice the Fortran path fit itself (see benchmarks/).
-        model._fit(X, y, np.ones(X.shape[0]), None)  # raises on glmnet's error flags
+        weights = np.ones(X.shape[0]) if w is None else w
+        model._fit(X, y, weights, None)  # raises on glmnet's error flags
         coef = np.asarray(model.coef_path_, dtype=np.float64)
         icpt = np.asarray(model.intercept_path_, dtype=np.float64)
         if self.family == "binomial":  # (1, p, L) and (1, L) for two classes
@@ -338,7 +359,11 @@ class ElasticNetExplainer(Explainer):
         return lambdas, coef, icpt
 
     def _fold_path(
-        self, X: np.ndarray, y: np.ndarray, user_lambdas: np.ndarray | None
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        user_lambdas: np.ndarray | None,
+        w: np.ndarray | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """A fold's coefficients at the full-data lambdas, as R's cv.glmnet gets them.
 
@@ -347,9 +372,9 @@ class ElasticNetExplainer(Explainer):
         interpolation (R's ``predict(fit, s = lambda)``).
         """
         if user_lambdas is not None:
-            _, coef, icpt = self._fit_path(X, y, user_lambdas)
+            _, coef, icpt = self._fit_path(X, y, user_lambdas, w)
             return coef, icpt
-        fold_lambdas, coef, icpt = self._fit_path(X, y, None)
+        fold_lambdas, coef, icpt = self._fit_path(X, y, None, w)
         return interpolate_path(fold_lambdas, coef, icpt, self.lambda_path_)
 
     def _chosen_lambda(self) -> float:
@@ -405,6 +430,17 @@ class ElasticNetExplainer(Explainer):
             },
             **fields,
         )
+
+
+def _n_observations(X: np.ndarray, w: np.ndarray | None) -> float:
+    """Rows for R's default ``lambda.min.ratio`` rule (fewer rows than features).
+
+    Whole-number weights are counts, so a row weighted 3 counts three times,
+    as its three copies would; other weights leave the number of rows.
+    """
+    if w is not None and np.all(w == np.round(w)):
+        return float(w.sum())
+    return float(X.shape[0])
 
 
 def _fixed_alpha_init(alpha: float):

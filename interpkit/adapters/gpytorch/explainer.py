@@ -141,8 +141,10 @@ class GPExplainer(Explainer):
     n_rows_used_ : int
         Rows fit after dropping exact copies (same x and y) of a row: a
         bootstrap sample's copies would otherwise pass for noise-free data
-        and drive the noise to its lower bound. So a bootstrap replicate
-        fits its distinct rows (about 63% of n), each once.
+        and drive the noise to its lower bound. With ``sample_weight`` a row
+        of weight c (copies merged, weights summed) is one observation with
+        noise variance σ²/c, the mean of c observations at its x: a bootstrap
+        replicate fit as its distinct rows with their counts uses them all.
 
     Examples
     --------
@@ -182,14 +184,14 @@ class GPExplainer(Explainer):
         self.random_state = random_state
 
     # -- public API ------------------------------------------------------------------------
-    def fit(self, X: Any, y: Any) -> GPExplainer:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> GPExplainer:
         """Fit by type-II ML (or MAP) from ``n_restarts`` starts; see the class docs."""
         if np.ndim(X) >= 1 and np.shape(X)[0] < 2:
             raise ValueError(
                 f"a GP needs at least 2 rows to fit, got {np.shape(X)[0]} sample(s); "
                 "use prior_draws() to look at the prior without data"
             )
-        return super().fit(X, y)
+        return super().fit(X, y, sample_weight=sample_weight)
 
     def explain(self, X: Any = None) -> Explanation:
         expl = super().explain(X)
@@ -303,11 +305,14 @@ class GPExplainer(Explainer):
         return dataclasses.replace(super().__interpkit_tags__(), scopes=("rows", "seed"))
 
     # -- contract hooks ------------------------------------------------------------------
-    def _fit(self, X: np.ndarray, y: np.ndarray) -> None:
+    def _sample_weight_refusal(self) -> str | None:
+        return None  # a row of weight c is one observation with noise variance σ²/c
+
+    def _fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         self._check_params()
         names = [str(f) for f in self.feature_names_in_]
         rng = check_random_state(self.random_state)
-        result = fit_restarts(self, X, y, names, rng)
+        result = fit_restarts(self, X, y, names, rng, sample_weight)
         self._state: GPState = result.state
         self.kernel_ = result.state.kernel
         self.noise_ = float(result.state.noise)

@@ -92,25 +92,69 @@ def resolve_device(device: str, torch: Any) -> Any:
     return torch.device(device)
 
 
-def new_likelihood(device: Any) -> Any:
+def new_likelihood(device: Any, noise_scale: Any = None) -> Any:
+    """Gaussian likelihood; with ``noise_scale`` row i's noise variance is σ² x noise_scale[i]."""
     torch, gpytorch = gk.gpytorch_modules()
     constraint = gpytorch.constraints.GreaterThan(1e-8)
-    lik = gpytorch.likelihoods.GaussianLikelihood(noise_constraint=constraint)
+    if noise_scale is None:
+        lik = gpytorch.likelihoods.GaussianLikelihood(noise_constraint=constraint)
+    else:
+        lik = _scaled_likelihood_class()(noise_scale, noise_constraint=constraint)
     return lik.to(device=device, dtype=torch.float64)
 
 
+_LIKELIHOOD_CLASS: list[Any] = []
+
+
+def _scaled_likelihood_class() -> Any:
+    """GaussianLikelihood whose training noise is σ² diag(scale): one learned σ², known scales."""
+    if not _LIKELIHOOD_CLASS:
+        torch, gpytorch = gk.gpytorch_modules()
+        from linear_operator.operators import DiagLinearOperator
+
+        class ScaledNoiseGaussianLikelihood(gpytorch.likelihoods.GaussianLikelihood):
+            def __init__(self, noise_scale: Any, **kwargs: Any) -> None:
+                super().__init__(**kwargs)
+                self.register_buffer("noise_scale", torch.as_tensor(noise_scale))
+
+            def _shaped_noise_covar(self, base_shape: Any, *params: Any, **kwargs: Any) -> Any:
+                if base_shape[-1] != self.noise_scale.shape[-1]:
+                    raise ValueError("row noise scales are defined for the training rows only")
+                return DiagLinearOperator(self.noise * self.noise_scale)
+
+        _LIKELIHOOD_CLASS.append(ScaledNoiseGaussianLikelihood)
+    return _LIKELIHOOD_CLASS[0]
+
+
 def fit_restarts(
-    est: GPExplainer, X: np.ndarray, y: np.ndarray, names: list[str], rng: Any
+    est: GPExplainer,
+    X: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    rng: Any,
+    sample_weight: np.ndarray | None = None,
 ) -> _FitResult:
-    """Fit ``est``'s GP from every restart; keep each optimum, return the best."""
+    """Fit ``est``'s GP from every restart; keep each optimum, return the best.
+
+    With ``sample_weight`` a row of weight c is one observation with noise
+    variance σ²/c: the mean of c observations at that x (rows of weight 0
+    are left out).
+    """
     torch, _ = gk.gpytorch_modules()
     device = resolve_device(est.device, torch)
-    X, y = merge_copies(X, y)
+    scale = None
+    if sample_weight is None:
+        X, y = merge_copies(X, y)
+        x_mean, x_sd, y_mean, y_sd = _moments(X, y, None)
+    else:
+        X, y, w = merge_weighted_copies(X, y, sample_weight)
+        x_mean, x_sd, y_mean, y_sd = _moments(X, y, w)
+        scale = torch.as_tensor(1.0 / w, dtype=torch.float64, device=device)
     n, d = X.shape
-    x_mean = X.mean(axis=0) if est.normalize_X else np.zeros(d)
-    x_sd = X.std(axis=0) if est.normalize_X else np.ones(d)
-    y_mean = float(y.mean()) if est.normalize_y else 0.0
-    y_sd = float(y.std()) if est.normalize_y else 1.0
+    if not est.normalize_X:
+        x_mean, x_sd = np.zeros(d), np.ones(d)
+    if not est.normalize_y:
+        y_mean, y_sd = 0.0, 1.0
     Xt = torch.as_tensor((X - x_mean) / x_sd, dtype=torch.float64, device=device)
     yt = torch.as_tensor((y - y_mean) / y_sd, dtype=torch.float64, device=device)
     ard = bool(est.ard) if est.ard is not None else d > 1
@@ -124,7 +168,7 @@ def fit_restarts(
         for r in range(est.n_restarts if free else 1):
             start = scales if r == 0 else _random_start(table, terms, scales, rng)
             kernel = gk.build_kernel(est.kernel, d, ard).to(device)
-            lik = new_likelihood(device)
+            lik = new_likelihood(device, scale)
             gk.set_values(table, kernel, lik, {**dict(enumerate(start)), **fixed})
             status, n_iter = ("fixed", 0)
             if free:
@@ -132,7 +176,7 @@ def fit_restarts(
             values = gk.get_values(table, kernel, lik)
             lml = lp = np.nan
             if status != "failed" and np.all(np.isfinite(values)):
-                L, alpha = cholesky_state(kernel, values[-1], Xt, yt)
+                L, alpha = cholesky_state(kernel, values[-1], Xt, yt, scale)
                 lml = float(gk.log_ml_from_cholesky(L, yt))
                 lp = float(gk.log_prior(terms, lambda i, v=values: torch.tensor(v[i])))
                 if best is None or lml + lp > best[0]:
@@ -173,6 +217,7 @@ def fit_restarts(
         feature_names=names,
         L=L,
         alpha=alpha,
+        noise_scale=scale,
     )
     return _FitResult(state, restarts, pd.Series(values, index=_names(table)), lml)
 
@@ -192,6 +237,33 @@ def merge_copies(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if keep.size < 2:
         raise ValueError("after dropping copies of rows, fewer than 2 distinct rows remain")
     return X[keep], y[keep]
+
+
+def merge_weighted_copies(
+    X: np.ndarray, y: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of positive weight, exact copies (same x and y) merged into one with summed weight."""
+    X, y, w = X[w > 0], y[w > 0], w[w > 0]
+    _, first, group = np.unique(
+        np.column_stack([X, y]), axis=0, return_index=True, return_inverse=True
+    )
+    if first.size < 2:
+        raise ValueError("fewer than 2 distinct rows have positive sample_weight")
+    keep = np.sort(first)
+    totals = np.bincount(group.ravel(), weights=w)
+    return X[keep], y[keep], totals[group.ravel()[keep]]
+
+
+def _moments(
+    X: np.ndarray, y: np.ndarray, w: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Means and (population) SDs of X's columns and y, weighted by counts when given."""
+    if w is None:
+        return X.mean(axis=0), X.std(axis=0), float(y.mean()), float(y.std())
+    x_mean = np.average(X, axis=0, weights=w)
+    y_mean = float(np.average(y, weights=w))
+    x_sd = np.sqrt(np.average((X - x_mean) ** 2, axis=0, weights=w))
+    return x_mean, x_sd, y_mean, float(np.sqrt(np.average((y - y_mean) ** 2, weights=w)))
 
 
 def _names(table: list[gk.Hyper]) -> list[str]:

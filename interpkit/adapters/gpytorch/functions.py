@@ -133,6 +133,11 @@ def set_batch(table: list[gk.Hyper], kernel_b: Any, values: np.ndarray) -> None:
     )
 
 
+def _row_noise(state: gk.GPState, noise: Any) -> Any:
+    """Noise variance per draw and training row, shape (b, n): noise x the row's scale."""
+    return noise[:, None] if state.noise_scale is None else noise[:, None] * state.noise_scale
+
+
 def _is_noise(h: gk.Hyper) -> bool:
     return h.kind == "noise" and h.path == ""
 
@@ -332,7 +337,7 @@ def state_at(state: gk.GPState, values: np.ndarray) -> gk.GPState:
         },
     )
     noise = float(values[-1])
-    L, alpha = gk.cholesky_state(kernel, noise, state.X, state.y)
+    L, alpha = gk.cholesky_state(kernel, noise, state.X, state.y, state.noise_scale)
     return replace(
         state, kernel=kernel, values=np.asarray(values, float), noise=noise, L=L, alpha=alpha
     )
@@ -354,7 +359,7 @@ def batched_log_ml(state: gk.GPState, values: np.ndarray, chunk: int | None = No
             set_batch(state.table, kb, block)
             noise = torch.as_tensor(block[:, -1], device=state.device)
             K = kb(state.X).to_dense()
-            K.diagonal(dim1=-2, dim2=-1).add_(noise[:, None])
+            K.diagonal(dim1=-2, dim2=-1).add_(_row_noise(state, noise))
             L = gk.safe_cholesky(K)
             out[start : start + chunk] = gk.log_ml_from_cholesky(L, state.y).cpu().numpy()
     return out
@@ -483,7 +488,11 @@ def _mixture(
             kb = gk.batched_kernel(state.kernel, block.shape[0])
             set_batch(state.table, kb, block)
             noise = torch.as_tensor(block[:, -1], device=state.device)
-            L = gk.safe_cholesky(kb(state.X).to_dense() + noise[:, None, None] * eye)
+            K = kb(state.X).to_dense()
+            if state.noise_scale is None:
+                L = gk.safe_cholesky(K + noise[:, None, None] * eye)
+            else:
+                L = gk.safe_cholesky(K + torch.diag_embed(_row_noise(state, noise)))
             alpha = torch.cholesky_solve(state.y.expand(block.shape[0], n).unsqueeze(-1), L)
             Ks = kb(Z, state.X).to_dense()  # (b, m, n)
             mean = (Ks @ alpha).squeeze(-1)

@@ -395,6 +395,8 @@ class GPState:
     feature_names: list[str]
     L: Any
     alpha: Any
+    # per-row multiplier of the noise variance (1/count for weighted rows), None for all 1
+    noise_scale: Any = None
 
     def scale_X(self, X: np.ndarray) -> Any:
         torch, _ = gpytorch_modules()
@@ -402,12 +404,20 @@ class GPState:
         return torch.as_tensor(Z, dtype=torch.float64, device=self.device)
 
 
-def cholesky_state(kernel: Any, noise: float, X: Any, y: Any) -> tuple[Any, Any]:
-    """``(L, alpha)``: Cholesky of K + noise I and ``(K + noise I)^-1 y``."""
+def cholesky_state(
+    kernel: Any, noise: float, X: Any, y: Any, noise_scale: Any = None
+) -> tuple[Any, Any]:
+    """``(L, alpha)``: Cholesky of K + noise S and ``(K + noise S)^-1 y``.
+
+    ``S`` is the identity, or ``diag(noise_scale)`` (1/count for weighted rows).
+    """
     torch, _ = gpytorch_modules()
     with torch.no_grad():
         K = kernel(X).to_dense()
-        K = K + noise * torch.eye(K.shape[-1], dtype=K.dtype, device=K.device)
+        if noise_scale is None:
+            K = K + noise * torch.eye(K.shape[-1], dtype=K.dtype, device=K.device)
+        else:
+            K = K + torch.diag(noise * noise_scale)
         L = safe_cholesky(K)
         alpha = torch.cholesky_solve(y.unsqueeze(-1), L).squeeze(-1)
     return L, alpha

@@ -14,8 +14,9 @@ algorithm with new seeds.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -44,13 +45,11 @@ from interpkit.adapters.shap.studies import (
     KernelConvergence,
     MarginalVsConditional,
     baseline_sensitivity,
-    fixed_model_stability,
     kernel_convergence,
     marginal_vs_conditional,
 )
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
-from interpkit.stability import StabilityResult
 from interpkit.tags import ExplainerTags
 
 __all__ = [
@@ -63,7 +62,6 @@ __all__ = [
     "marginal_vs_conditional",
 ]
 
-SCOPES = ("refit", "background", "seed")
 STOCHASTIC_NOTE = "Monte-Carlo estimate: stability(scope='seed') shows its spread"
 
 
@@ -177,81 +175,66 @@ class ShapExplainer(WrappedModelExplainer):
 
     # -- public API ------------------------------------------------------------
 
-    def stability(
-        self,
-        X: Any = None,
-        y: Any = None,
-        n_boot: int = 100,
-        scheme: str = "bootstrap",
-        X_eval: Any = None,
-        y_eval: Any = None,
-        random_state: int | np.random.RandomState | None = None,
-        n_jobs: int | None = None,
-        *,
-        scope: str = "refit",
-        subsample_fraction: float = 0.5,
-        level: float = 0.95,
-        progress: bool | None = None,
-        X_explain: Any = None,
-    ) -> StabilityResult:
-        """How much the SHAP values move when the model, background or seed changes.
-
-        Parameters
-        ----------
-        X, y : training rows (``scope="refit"``), or for ``scope="background"``
-            optionally the rows backgrounds are redrawn from (default
-            ``background_source_``); unused for ``scope="seed"``.
-        scope : {"refit", "background", "seed"}
-            ``"refit"``: resample the training rows by ``scheme`` and refit
-            the estimator (needs ``estimator=``; the base contract, see
-            :meth:`interpkit.Explainer.stability`). ``"background"``: fixed
-            model; each replicate bootstraps the background's source rows
-            and rebuilds the background from them (a fixed background of
-            given rows is bootstrapped itself, so a single given row gives
-            zero-width intervals). ``"seed"``: fixed model and background;
-            a stochastic algorithm (kernel, permutation, correlation-dependent
-            linear) rerun with new seeds. The fixed-model scopes need a
-            fitted explainer.
-        X_explain : rows, optional
-            Every replicate also explains these rows; ``extras["local"]``
-            holds their per-row intervals (dims ``("replicate", "sample",
-            "feature")``).
-
-        Notes
-        -----
-        Memory stays at ``n_boot x (n_explain + 1) x n_features`` numbers:
-        each replicate keeps only its global mean ``|phi|`` (over at most
-        ``n_global_rows`` rows) and the local values of ``X_explain``, never
-        the SHAP values of every training row.
-        """
-        if scope not in SCOPES:
-            raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
-        if scope == "refit":
-            return self._refit_stability(
-                X, y, n_boot=n_boot, scheme=scheme, X_eval=X_eval, y_eval=y_eval,
-                random_state=random_state, n_jobs=n_jobs, subsample_fraction=subsample_fraction,
-                level=level, progress=progress, X_explain=X_explain,
-            )  # fmt: skip
-        return fixed_model_stability(self, scope, X, n_boot, random_state, n_jobs, level, X_explain)
-
-    def __interpkit_tags__(self) -> ExplainerTags:
-        # algorithm="auto" is resolved by fit: before it, the tags assume a deterministic one
-        algorithm = getattr(self, "algorithm_", self.algorithm)
-        stochastic = algorithm in STOCHASTIC or (
-            algorithm == "linear" and self.feature_perturbation == "correlation_dependent"
-        )
-        refit = self.model is None
-        scopes = ("rows",) * refit + ("background",) + ("seed",) * stochastic
-        return dataclasses.replace(
-            super().__interpkit_tags__(),
-            tasks=(self._task(),),
-            refittable=refit,
-            stochastic=stochastic,
-            scopes=scopes,
-            requires_y=refit,
-        )
-
     # -- contract hooks --------------------------------------------------------
+    def __interpkit_tags__(self) -> ExplainerTags:
+        refittable = self.model is None
+        # "seed" only for Monte-Carlo algorithms ("auto" counts as deterministic until fit)
+        scopes = ("rows",) * refittable + ("background",) + ("seed",) * self._is_stochastic()
+        return replace(
+            super().__interpkit_tags__(),
+            tasks=("regression", "binary"),
+            refittable=refittable,
+            stochastic=self._is_stochastic(),
+            scopes=scopes,
+            requires_y=refittable,
+        )
+
+    def _stability_setup(self, scope: str, X: Any, y: Any, options: dict[str, Any]) -> dict:
+        """``"background"``: redraw backgrounds; ``"seed"``: rerun a stochastic algorithm.
+
+        ``"background"`` bootstraps the background's source rows (``X`` when
+        given, else the rows ``fit`` saw) and rebuilds the background from
+        them; a background given as rows is bootstrapped itself, so a single
+        given row gives zero-width intervals. ``"seed"`` keeps the model and
+        background and reruns KernelSHAP, permutation or correlation-dependent
+        linear SHAP with new seeds.
+        """
+        super()._stability_setup(scope, X, y, options)
+        if scope == "seed" and not self._is_stochastic():
+            raise ValueError(
+                f"scope='seed' reruns a stochastic algorithm, but {self.algorithm_!r} SHAP "
+                "is deterministic (every seed gives the same values); use algorithm='kernel' or "
+                "'permutation', or scope='background'"
+            )
+        if scope != "background":
+            return {}
+        # a background given as rows is bootstrapped itself; a recipe is re-applied
+        explicit = not isinstance(self.background, str | int | np.integer)
+        if X is not None:
+            source = self._check_rows(X)
+        else:
+            source = self.background_ if explicit else self.background_source_
+        return {"source": source, "spec": "given" if explicit else self.background}
+
+    def _replicate(
+        self, scope: str, seed: int, index: int, shared: dict[str, Any]
+    ) -> tuple[ShapExplainer, dict[str, Any]]:
+        if scope == "rows":
+            return super()._replicate(scope, seed, index, shared)
+        rep = copy.copy(self)
+        rep._scope = scope
+        if scope == "background":
+            source = shared["source"]
+            resampled = source[np.random.RandomState(seed).randint(len(source), size=len(source))]
+            if isinstance(shared["spec"], str) and shared["spec"] == "given":
+                rep.background_, rep.background_weights_ = resampled, None
+            else:
+                bg, w, _ = build_background(shared["spec"], resampled, self._names(), seed)
+                rep.background_, rep.background_weights_ = bg, w
+        else:
+            rep.seed_ = seed
+        return rep, {"seed": seed}
+
     def _task(self) -> str:
         from interpkit.adapters.shap.model import native_output
 
@@ -298,6 +281,13 @@ class ShapExplainer(WrappedModelExplainer):
 
     def _replicate_info(self) -> dict[str, float]:
         return {"n_background": float(self.background_.shape[0])}
+
+    def _is_stochastic(self) -> bool:
+        """Monte-Carlo SHAP (after fit: the algorithm "auto" chose)."""
+        algorithm = getattr(self, "algorithm_", self.algorithm)
+        return algorithm in STOCHASTIC or (
+            algorithm == "linear" and self.feature_perturbation == "correlation_dependent"
+        )
 
     # -- computation -------------------------------------------------------------
     def _setup(self, algorithm: str | None = None, nsamples: Any = None) -> ShapSetup:
@@ -358,6 +348,8 @@ class ShapExplainer(WrappedModelExplainer):
             "seed": int(self.seed_),
             "note": STOCHASTIC_NOTE if setup.algorithm in STOCHASTIC else "",
         }
+        if getattr(self, "_scope", None):
+            params["scope"] = self._scope  # a stability replicate's copy says what varied
         params.update(extra)
         return params
 

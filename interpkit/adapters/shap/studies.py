@@ -1,4 +1,4 @@
-"""SHAP studies in one call each, and the fixed-model stability scopes.
+"""SHAP studies in one call each.
 
 * :func:`kernel_convergence`: KernelSHAP's Monte-Carlo variance against
   ``nsamples``, and its error against an exact reference;
@@ -22,10 +22,8 @@ from joblib import Parallel, delayed
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit._threads import fixed_threads
-from interpkit.adapters.shap.model import STOCHASTIC, build_background, choose_algorithm
+from interpkit.adapters.shap.model import build_background, choose_algorithm
 from interpkit.explanation import Explanation
-from interpkit.stability import StabilityResult
 
 if TYPE_CHECKING:
     from interpkit.adapters.shap import ShapExplainer
@@ -40,125 +38,6 @@ __all__ = [
 ]
 
 _INT32 = np.iinfo(np.int32).max
-
-
-# -- fixed-model stability -------------------------------------------------------
-def fixed_model_stability(
-    explainer: ShapExplainer,
-    scope: str,
-    X: Any,
-    n_boot: int,
-    random_state: Any,
-    n_jobs: int | None,
-    level: float,
-    X_explain: Any,
-) -> StabilityResult:
-    """``stability(scope="background" | "seed")``; see :meth:`ShapExplainer.stability`."""
-    with fixed_threads():  # identical floats in any process (see interpkit._threads)
-        return _fixed_model_stability(
-            explainer, scope, X, n_boot, random_state, n_jobs, level, X_explain
-        )
-
-
-def _fixed_model_stability(
-    explainer: ShapExplainer,
-    scope: str,
-    X: Any,
-    n_boot: int,
-    random_state: Any,
-    n_jobs: int | None,
-    level: float,
-    X_explain: Any,
-) -> StabilityResult:
-    check_is_fitted(explainer)
-    if not (isinstance(n_boot, int | np.integer) and n_boot >= 2):
-        raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
-    stochastic = explainer.algorithm_ in STOCHASTIC or (
-        explainer.algorithm_ == "linear"
-        and explainer.feature_perturbation == "correlation_dependent"
-    )
-    if scope == "seed" and not stochastic:
-        raise ValueError(
-            f"scope='seed' reruns a stochastic algorithm, but {explainer.algorithm_!r} SHAP "
-            "is deterministic (every seed gives the same values); use algorithm='kernel' or "
-            "'permutation', or scope='background'"
-        )
-    source = None
-    # a background given as rows is bootstrapped itself; a recipe is re-applied
-    explicit = not isinstance(explainer.background, str | int | np.integer)
-    if scope == "background":
-        if X is not None:
-            source = explainer._check_rows(X)
-        else:
-            source = explainer.background_ if explicit else explainer.background_source_
-    rows = None if X_explain is None else explainer._check_rows(X_explain)
-    seeds = check_random_state(random_state).randint(_INT32, size=n_boot)
-    spec = "given" if explicit else explainer.background
-    tasks = (delayed(_fixed_replicate)(explainer, scope, spec, source, int(s), rows) for s in seeds)
-    results = Parallel(n_jobs=n_jobs)(tasks)
-    labels = _labels(X_explain)
-    info = pd.DataFrame([r[2] for r in results])
-    params = {
-        "scope": scope,
-        "random_state": random_state if isinstance(random_state, int) else None,
-    }
-    extras = {}
-    if rows is not None:
-        extras["local"] = StabilityResult.from_explanations(
-            [_relabel(r[1], labels) for r in results],
-            explainer.explain(X_explain),
-            scheme=scope,
-            replicate_info=info,
-            level=level,
-            params=params,
-        )
-    return StabilityResult.from_explanations(
-        [r[0] for r in results],
-        explainer.explain(),
-        scheme=scope,
-        replicate_info=info,
-        level=level,
-        params=params,
-        extras=extras,
-    )
-
-
-def _fixed_replicate(
-    explainer: ShapExplainer,
-    scope: str,
-    spec: Any,
-    source: np.ndarray | None,
-    seed: int,
-    rows: np.ndarray | None,
-) -> tuple[Explanation, Explanation | None, dict[str, float]]:
-    with fixed_threads():
-        return _fixed_replicate_body(explainer, scope, spec, source, seed, rows)
-
-
-def _fixed_replicate_body(
-    explainer: ShapExplainer,
-    scope: str,
-    spec: Any,
-    source: np.ndarray | None,
-    seed: int,
-    rows: np.ndarray | None,
-) -> tuple[Explanation, Explanation | None, dict[str, float]]:
-    if scope == "background":
-        rng = np.random.RandomState(seed)
-        resampled = source[rng.randint(source.shape[0], size=source.shape[0])]
-        if isinstance(spec, str) and spec == "given":
-            bg, w = resampled, None
-        else:
-            bg, w, _ = build_background(spec, resampled, explainer._names(), seed)
-        algo_seed = explainer.seed_
-    else:
-        bg, w, algo_seed = explainer.background_, explainer.background_weights_, seed
-    extra = {"scope": scope}
-    glob = explainer._global(*explainer._compute(explainer.global_rows_, bg, w, algo_seed), **extra)
-    local = None
-    if rows is not None:
-        local = explainer._local(rows, *explainer._compute(rows, bg, w, algo_seed), **extra)
-    return glob, local, {"seed": seed, "n_background": bg.shape[0]}
 
 
 def _labels(X: Any) -> np.ndarray | None:

@@ -51,6 +51,7 @@ from interpkit.adapters.sklearn.tuning import (
     holdout_split,
     scalar_params,
 )
+from interpkit.adapters.sklearn.weights import weight_kwarg, weight_refusal, weighted_mean
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation
 from interpkit.tags import ExplainerTags
@@ -200,8 +201,9 @@ class ImportanceExplainer(Explainer):
     def _task(self) -> str:
         return "classification" if is_classifier(self._base_estimator()) else "regression"
 
-    def _fit(self, X: np.ndarray, y: np.ndarray) -> None:
+    def _fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         self._check_params()
+        w = sample_weight
         est = self._make_estimator()
         self.is_classifier_ = is_classifier(est)
         if self.is_classifier_:
@@ -211,7 +213,7 @@ class ImportanceExplainer(Explainer):
         self.test_score_ = self.oob_tree_score_ = None
         self.best_params_ = self.best_score_ = self.cv_results_ = None
         if self.method == "mdi":
-            est = self._tune_and_fit(est, X, y)
+            est = self._tune_and_fit(est, X, y, w)
             if not hasattr(est, "feature_importances_"):
                 raise ValueError(
                     f"{type(est).__name__} has no feature_importances_ (only trees and "
@@ -219,7 +221,7 @@ class ImportanceExplainer(Explainer):
                     "use method='permutation'"
                 )
             self.importances_ = np.asarray(est.feature_importances_, dtype=np.float64)
-            self.feature_means_ = X.mean(axis=0)
+            self.feature_means_ = weighted_mean(X, w)
         elif self.method == "mdi_plus":
             if self.param_grid is not None:
                 est = clone(self._tune_and_fit(est, X, y))  # RF+ refits the tuned forest
@@ -234,8 +236,12 @@ class ImportanceExplainer(Explainer):
             from sklearn.inspection import permutation_importance
             from sklearn.metrics import check_scoring
 
+            # with weights the rows are distinct; the split is over them as without
             train, test = self._split(X, y)
-            est = self._tune_and_fit(est, X[train], y[train])
+            w_train, w_test = (None, None) if w is None else (w[train], w[test])
+            if w_test is not None and not np.any(w_test > 0):
+                raise ValueError("every held-out row has zero sample_weight; nothing to score")
+            est = self._tune_and_fit(est, X[train], y[train], w_train)
             result = permutation_importance(
                 est,
                 X[test],
@@ -243,14 +249,21 @@ class ImportanceExplainer(Explainer):
                 scoring=self.scoring,
                 n_repeats=self.n_repeats,
                 random_state=self.random_state,
+                sample_weight=w_test,
             )
             self.importances_ = np.asarray(result.importances_mean, dtype=np.float64)
             self.importances_std_ = np.asarray(result.importances_std, dtype=np.float64)
             self.train_indices_, self.test_indices_ = train, test
             scorer = check_scoring(est, scoring=self.scoring)
-            self.test_score_ = float(scorer(est, X[test], y[test]))
-            self.feature_means_ = X[train].mean(axis=0)
+            score = scorer(est, X[test], y[test], **weight_kwarg(w_test))
+            self.test_score_ = float(score)
+            self.feature_means_ = weighted_mean(X[train], w_train)
         self.estimator_ = est
+
+    def _sample_weight_refusal(self) -> str | None:
+        return weight_refusal(
+            self.method, self.permutation_data, self.param_grid, self._base_estimator()
+        )
 
     @available_if(
         lambda self: _has_proba(self._base_estimator()),
@@ -347,10 +360,12 @@ class ImportanceExplainer(Explainer):
             est.set_params(random_state=self.random_state)
         return est
 
-    def _tune_and_fit(self, est: Any, X: np.ndarray, y: np.ndarray) -> Any:
+    def _tune_and_fit(
+        self, est: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None
+    ) -> Any:
         """Fit ``est``; with ``param_grid``, tune it by CV first (refit on all of X)."""
         if self.param_grid is None:
-            return est.fit(X, y)
+            return est.fit(X, y, **weight_kwarg(w))
         best, self.best_params_, self.best_score_, self.cv_results_ = grid_search(
             est,
             self.param_grid,
