@@ -144,6 +144,15 @@ class ElasticNetExplainer(Explainer):
             super().__interpkit_tags__(), tasks=(task,), scopes=("rows", "seed")
         )
 
+    def _sklearn_expected_failures(self) -> dict[str, str]:
+        # scikit-learn check -> why it does not apply (interpkit.checks.sklearn)
+        return {
+            "check_sample_weight_equivalence_on_dense_data": (
+                "the check passes cv= as scikit-learn (train, test) splits; cv takes a fold "
+                "count or fold labels (weighted fits equal repeated rows: tests/test_weights.py)"
+            )
+        }
+
     # -- contract hooks ------------------------------------------------------
     def _task(self) -> str:
         if self.family not in FAMILIES:

@@ -197,6 +197,15 @@ class ImportanceExplainer(Explainer):
             scopes=("rows", "seed"),  # "seed": the estimator's and the permutations' seeds
         )
 
+    def _sklearn_expected_failures(self) -> dict[str, str]:
+        # scikit-learn check -> why it does not apply (interpkit.checks.sklearn)
+        return {
+            "check_sample_weight_equivalence_on_dense_data": (
+                "the estimator draws rows (a forest's bootstraps, the held-out split), so a weight "
+                "is not a repeated row; scikit-learn declares the same for its forests"
+            )
+        }
+
     # -- contract hooks ------------------------------------------------------
     def _task(self) -> str:
         return "classification" if is_classifier(self._base_estimator()) else "regression"
