@@ -50,6 +50,7 @@ import xarray as xr
 from interpkit._available import available_if
 from interpkit._optional import import_backend
 from interpkit._validation import check_X, check_y, feature_names_of
+from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.ebm import edit as _ebm_edit
 from interpkit.adapters.ebm import shapes as _ebm_shapes
 from interpkit.adapters.ebm.shapes import Grid, bag_importance_sd, make_grid
@@ -279,14 +280,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         scopes = ("rows", "seed")  # "seed": the outer bags' splits come from random_state
         return dataclasses.replace(super().__interpkit_tags__(), tasks=tasks, scopes=scopes)
 
-    def _sklearn_expected_failures(self) -> dict[str, str]:
-        # scikit-learn check -> why it does not apply (interpkit.checks.sklearn)
-        return {
-            "check_sample_weight_equivalence_on_dense_data": (
-                "outer bags and the early-stopping split draw rows, so a weight is not a "
-                "repeated row"
-            )
-        }
+    _sklearn_expected_failures = _sklearn_compat.EBM_BAGS  # checks that do not apply
 
     # -- contract hooks ---------------------------------------------------------------
     def _task(self) -> str:

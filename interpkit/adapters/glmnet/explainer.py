@@ -21,6 +21,7 @@ import xarray as xr
 
 from interpkit._available import available_if
 from interpkit._optional import import_backend
+from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.glmnet.pathcv import (
     LOSSES,
     choose_lambdas,
@@ -144,14 +145,7 @@ class ElasticNetExplainer(Explainer):
             super().__interpkit_tags__(), tasks=(task,), scopes=("rows", "seed")
         )
 
-    def _sklearn_expected_failures(self) -> dict[str, str]:
-        # scikit-learn check -> why it does not apply (interpkit.checks.sklearn)
-        return {
-            "check_sample_weight_equivalence_on_dense_data": (
-                "the check passes cv= as scikit-learn (train, test) splits; cv takes a fold "
-                "count or fold labels (weighted fits equal repeated rows: tests/test_weights.py)"
-            )
-        }
+    _sklearn_expected_failures = _sklearn_compat.CV_SPLITS  # checks that do not apply
 
     # -- contract hooks ------------------------------------------------------
     def _task(self) -> str:

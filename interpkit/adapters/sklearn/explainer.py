@@ -39,6 +39,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._available import available_if
+from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.sklearn.mdi_plus import (
     FOREST_TYPES,
     check_forest,
@@ -190,21 +191,12 @@ class ImportanceExplainer(Explainer):
 
     def __interpkit_tags__(self) -> ExplainerTags:
         classifier = is_classifier(self._base_estimator())
-        return dataclasses.replace(
-            super().__interpkit_tags__(),
-            tasks=("binary", "multiclass") if classifier else ("regression",),
-            stochastic=self.method == "permutation",
-            scopes=("rows", "seed"),  # "seed": the estimator's and the permutations' seeds
-        )
+        tasks = ("binary", "multiclass") if classifier else ("regression",)
+        stochastic, scopes = self.method == "permutation", ("rows", "seed")  # seeds: estimator's
+        tags = super().__interpkit_tags__()
+        return dataclasses.replace(tags, tasks=tasks, stochastic=stochastic, scopes=scopes)
 
-    def _sklearn_expected_failures(self) -> dict[str, str]:
-        # scikit-learn check -> why it does not apply (interpkit.checks.sklearn)
-        return {
-            "check_sample_weight_equivalence_on_dense_data": (
-                "the estimator draws rows (a forest's bootstraps, the held-out split), so a weight "
-                "is not a repeated row; scikit-learn declares the same for its forests"
-            )
-        }
+    _sklearn_expected_failures = _sklearn_compat.ROWS_DRAWN  # checks that do not apply
 
     # -- contract hooks ------------------------------------------------------
     def _task(self) -> str:
@@ -274,10 +266,7 @@ class ImportanceExplainer(Explainer):
             self.method, self.permutation_data, self.param_grid, self._base_estimator()
         )
 
-    @available_if(
-        lambda self: _has_proba(self._base_estimator()),
-        "the estimator gives no class probabilities (a regressor?)",
-    )
+    @available_if(lambda s: is_classifier(s._base_estimator()), "a regressor has no probabilities")
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities of a classifier, shape (n_samples, n_classes), columns ``classes_``.
 
@@ -508,8 +497,3 @@ def _jsonable(value: Any) -> Any:
     except (TypeError, ValueError):
         return repr(value)
     return value
-
-
-def _has_proba(estimator: Any) -> bool:
-    # the unfitted estimator tells: a regressor has no class probabilities to offer
-    return is_classifier(estimator) and hasattr(estimator, "predict_proba")
