@@ -17,6 +17,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from interpkit import registry as _registry
+
 __version__ = "0.1.0"
 
 # public name -> module that defines it
@@ -26,14 +28,7 @@ _LAZY = {
     "stack": "interpkit.explanation",
     "Explainer": "interpkit.explainer",
     "StabilityResult": "interpkit.stability",
-    "ElasticNetExplainer": "interpkit.adapters.glmnet",
-    "LassoExplainer": "interpkit.adapters.glmnet",
-    "RidgeExplainer": "interpkit.adapters.glmnet",
-    "ImportanceExplainer": "interpkit.adapters.sklearn",
-    "EBMExplainer": "interpkit.adapters.ebm",
-    "ShapExplainer": "interpkit.adapters.shap",
-    "LimeExplainer": "interpkit.adapters.lime",
-    "GPExplainer": "interpkit.adapters.gpytorch",
+    # the explainer classes come from interpkit.registry, below
     "drop_and_refit": "interpkit.indispensability",
     "DropRefitResult": "interpkit.indispensability",
     "kernel_convergence": "interpkit.adapters.shap",
@@ -42,6 +37,8 @@ _LAZY = {
     "Report": "interpkit.report.html",
     "compare": "interpkit.comparison",
     "Comparison": "interpkit.comparison",
+    # one per registered built-in explainer (the registry imports nothing heavy)
+    **{e.public_name: e.module for e in _registry.BUILTIN},
 }
 
 __all__ = [
@@ -90,7 +87,17 @@ if TYPE_CHECKING:
 
 
 # subpackages reachable as attributes (interpkit.plots.path(...)) without an explicit import
-_SUBMODULES = ("adapters", "boosting", "datasets", "diagnostics", "plots", "report", "trees")
+_SUBMODULES = (
+    "adapters",
+    "boosting",
+    "checks",
+    "datasets",
+    "diagnostics",
+    "plots",
+    "registry",
+    "report",
+    "trees",
+)
 
 
 def __getattr__(name: str) -> Any:

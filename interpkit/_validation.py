@@ -6,6 +6,7 @@ a traceback from deep inside Fortran or torch for a NaN or a text column.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ def check_X(
     feature_names: Sequence[str] | None = None,
     allow_constant: bool = True,
     what: str = "X",
+    owner: str = "the explainer",
 ) -> np.ndarray:
     """Return ``X`` as a 2-D float64 array, or raise a ValueError/TypeError.
 
@@ -39,15 +41,31 @@ def check_X(
         When False, a column with a single distinct value is an error.
     what : str
         How to call the input in messages.
+    owner : str
+        Who was fit, for the message on a wrong number of columns.
+
+    Messages contain the phrases scikit-learn's ``check_estimator`` looks
+    for ("sparse", "Complex data not supported", "Reshape your data",
+    "X has 1 features, but ... is expecting 3 features as input", ...).
     """
     if X is None:
         raise TypeError(f"{what} is None; pass a 2-D array or DataFrame of features")
+    if _is_sparse(X):
+        raise TypeError(
+            f"{what} is a sparse matrix; sparse input is not supported: pass a dense "
+            "array (X.toarray())"
+        )
     if isinstance(X, pd.DataFrame):
         if feature_names is not None:
             missing = [f for f in feature_names if f not in set(map(str, X.columns))]
             if missing:
                 raise ValueError(f"{what} is missing columns seen at fit time: {missing}")
             X = X.rename(columns=str)[list(feature_names)]
+        complex_cols = [str(c) for c, dt in X.dtypes.items() if pd.api.types.is_complex_dtype(dt)]
+        if complex_cols:
+            raise ValueError(
+                f"Complex data not supported: {what} has complex columns {complex_cols}"
+            )
         bad = [str(c) for c, dt in X.dtypes.items() if not _is_numeric_dtype(dt)]
         if bad:
             raise TypeError(
@@ -61,32 +79,44 @@ def check_X(
         if arr.dtype.kind in "OUSV":
             try:
                 arr = arr.astype(np.float64)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError) as err:
+                # numpy's reason ("float() argument must be a string or a real number")
                 raise TypeError(
-                    f"{what} contains text or other non-numeric values; encode them as numbers"
+                    f"{what} contains text or other non-numeric values ({err}); "
+                    "encode them as numbers"
                 ) from None
+        if arr.dtype.kind == "c":
+            raise ValueError(f"Complex data not supported: {what} has dtype {arr.dtype}")
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{what} has dtype {arr.dtype}; expected numbers")
         arr = arr.astype(np.float64)
         if arr.ndim == 1:
             raise ValueError(
-                f"{what} is 1-D with shape {arr.shape}; pass a 2-D array "
-                "(use X.reshape(-1, 1) for a single feature)"
+                f"{what} is 1-D with shape {arr.shape}; pass a 2-D array. Reshape your data: "
+                "X.reshape(-1, 1) for a single feature, X.reshape(1, -1) for a single sample"
             )
         if arr.ndim != 2:
             raise ValueError(f"{what} must be 2-D (samples x features), got shape {arr.shape}")
         names = feature_names_of(X, arr.shape[1]) if feature_names is None else list(feature_names)
         if feature_names is not None and arr.shape[1] != len(feature_names):
             raise ValueError(
-                f"{what} has {arr.shape[1]} columns but the explainer was fit on "
-                f"{len(feature_names)} features"
+                f"{what} has {arr.shape[1]} features, but {owner} is expecting "
+                f"{len(feature_names)} features as input: {what} has {arr.shape[1]} columns "
+                f"but the explainer was fit on {len(feature_names)} features"
             )
     if arr.shape[0] == 0:
-        raise ValueError(f"{what} has no rows")
+        raise ValueError(
+            f"{what} has no rows: 0 sample(s) (shape={arr.shape}) while a minimum of 1 is required."
+        )
     if arr.shape[1] == 0:
-        raise ValueError(f"{what} has no columns")
+        raise ValueError(
+            f"{what} has no columns: 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
+            "required."
+        )
     _check_finite(arr, names, what)
     if not allow_constant:
+        if arr.shape[0] < 2:
+            raise ValueError(f"{what} has 1 sample; fitting needs at least 2 rows")
         const = [names[j] for j in np.flatnonzero(np.ptp(arr, axis=0) == 0)]
         if const:
             raise ValueError(
@@ -104,7 +134,11 @@ def check_y(y: Any, n_samples: int, *, task: str = "regression") -> np.ndarray:
     target).
     """
     if y is None:
-        raise TypeError("y is None; pass the target values")
+        # scikit-learn's wording, which its check_estimator looks for
+        raise ValueError(
+            "y is None: this explainer requires y to be passed, but the target y is None; "
+            "pass the target values"
+        )
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             raise ValueError(f"y must be one column, got a DataFrame with {y.shape[1]} columns")
@@ -114,6 +148,8 @@ def check_y(y: Any, n_samples: int, *, task: str = "regression") -> np.ndarray:
         arr = arr.ravel()
     if arr.ndim != 1:
         raise ValueError(f"y must be 1-D, got shape {arr.shape}")
+    if arr.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: y has dtype {arr.dtype}")
     if arr.shape[0] != n_samples:
         raise ValueError(f"y has {arr.shape[0]} values but X has {n_samples} rows")
     if task == "regression":
@@ -150,6 +186,12 @@ def _check_labels(arr: np.ndarray) -> np.ndarray:
     if classes.size < 2:
         raise ValueError(f"y has only one class ({classes[0]!r}); a classifier needs two or more")
     return classes
+
+
+def _is_sparse(X: Any) -> bool:
+    # scipy is only in sys.modules when someone made a sparse matrix: no import here
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and sparse.issparse(X)
 
 
 def _is_numeric_dtype(dtype: Any) -> bool:

@@ -267,6 +267,13 @@ class Explainer(BaseEstimator):
             X_explain=X_explain,
         )
 
+    # -- tags --------------------------------------------------------------
+    def __sklearn_tags__(self) -> Any:
+        # scikit-learn's view of the same facts, for its check_estimator
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = self.__interpkit_tags__().requires_y
+        return tags
+
     # -- hooks for subclasses ----------------------------------------------
     def __interpkit_tags__(self) -> ExplainerTags:
         """What this explainer is and can do; subclasses replace what differs."""
@@ -407,4 +414,6 @@ class Explainer(BaseEstimator):
 
     def _check_rows(self, X: Any) -> np.ndarray:
         # DataFrames are matched by column name, arrays by position
-        return check_X(X, feature_names=[str(f) for f in self.feature_names_in_])
+        return check_X(
+            X, feature_names=[str(f) for f in self.feature_names_in_], owner=type(self).__name__
+        )

@@ -52,6 +52,8 @@ class ExplainerTags:
         distinct rows with their counts instead of duplicated rows.
     requires_y : bool
         ``fit`` needs a target.
+    explains_rows : bool
+        ``explain(X)`` gives local explanations of the rows of ``X``.
     """
 
     input_kind: str = "tabular"
@@ -61,6 +63,7 @@ class ExplainerTags:
     scopes: tuple[str, ...] = ("rows",)
     sample_weight: bool = False
     requires_y: bool = True
+    explains_rows: bool = True
 
     def __post_init__(self) -> None:
         if self.input_kind not in INPUT_KINDS:

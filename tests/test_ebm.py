@@ -266,7 +266,8 @@ def test_bad_input_errors():
         ebm.predict(unseen)
     with pytest.raises(ValueError, match="not made by without_terms"):
         ebm.edit_report(X, y)
-    with pytest.raises(ValueError, match="predict_proba is only defined"):
+    # a regression EBM has no predict_proba at all (scikit-learn's available_if)
+    with pytest.raises(AttributeError, match="predict_proba is only defined for task='binary'"):
         ebm.predict_proba(X)
     with pytest.raises(ValueError, match="ebm_params sets"):
         EBMExplainer(ebm_params={"outer_bags": 2}).fit(X, y)

@@ -244,7 +244,8 @@ def test_binomial_fold_with_one_class(data):
 
 
 def test_predict_proba_needs_binomial(lasso, data):
-    with pytest.raises(ValueError, match="binomial"):
+    assert not hasattr(lasso, "predict_proba")  # scikit-learn's available_if convention
+    with pytest.raises(AttributeError, match="only defined for family='binomial'"):
         lasso.predict_proba(data[0])
 
 

@@ -1,26 +1,18 @@
-"""One module per backend. Each imports its library only when used."""
+"""One subpackage per backend. Each imports its library only when used.
 
-from interpkit.adapters.ebm import EBMExplainer
-from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
-from interpkit.adapters.gpytorch import GPExplainer
-from interpkit.adapters.lime import LimeExplainer
-from interpkit.adapters.shap import ShapExplainer
-from interpkit.adapters.sklearn import ImportanceExplainer
+The adapter classes and ``REGISTRY`` (registry name -> class, third-party
+entry points included) are read from :mod:`interpkit.registry` on first use.
+"""
 
-# every adapter class, for the shared contract tests and the CLI
-REGISTRY = {
-    "lasso": LassoExplainer,
-    "ridge": RidgeExplainer,
-    "enet": ElasticNetExplainer,
-    # one class, three methods: ImportanceExplainer(method="mdi" | "permutation" | "mdi_plus")
-    "mdi": ImportanceExplainer,
-    "permutation": ImportanceExplainer,
-    "mdi_plus": ImportanceExplainer,
-    "gp": GPExplainer,
-    "ebm": EBMExplainer,
-    "shap": ShapExplainer,
-    "lime": LimeExplainer,
-}
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from interpkit.registry import BUILTIN, entries
+
+# class name -> module, for the classes of the built-in entries
+_CLASSES = {e.public_name: e.module for e in BUILTIN}
 
 __all__ = [
     "REGISTRY",
@@ -33,3 +25,25 @@ __all__ = [
     "RidgeExplainer",
     "ShapExplainer",
 ]
+
+if TYPE_CHECKING:
+    from interpkit.adapters.ebm import EBMExplainer
+    from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
+    from interpkit.adapters.gpytorch import GPExplainer
+    from interpkit.adapters.lime import LimeExplainer
+    from interpkit.adapters.shap import ShapExplainer
+    from interpkit.adapters.sklearn import ImportanceExplainer
+
+    REGISTRY: dict[str, type]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "REGISTRY":
+        # every registered adapter class by registry name, for the contract tests
+        value = {n: e.load() for n, e in entries().items()}
+    elif name in _CLASSES:
+        value = getattr(importlib.import_module(_CLASSES[name]), name)
+    else:
+        raise AttributeError(f"module 'interpkit.adapters' has no attribute {name!r}")
+    globals()[name] = value
+    return value

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sklearn.base import clone
+
 from interpkit._validation import check_X, feature_names_of
 from interpkit.explainer import Explainer
 
@@ -21,6 +23,14 @@ class WrappedModelExplainer(Explainer):
     _rows_role = "the reference rows"
     #: the stability scopes that work on a fixed model, for messages
     _fixed_scopes = "scope='seed'"
+
+    def __sklearn_clone__(self) -> WrappedModelExplainer:
+        # model= is the fitted model being explained, not a hyperparameter: a clone
+        # explains the same model (scikit-learn's clone would return it unfitted)
+        params = self.get_params(deep=False)
+        return type(self)(
+            **{k: v if k == "model" else clone(v, safe=False) for k, v in params.items()}
+        )
 
     def fit(self, X: Any, y: Any = None) -> WrappedModelExplainer:
         """Fit a clone of ``estimator`` on ``(X, y)``; with ``model=``, take ``X`` as its rows.

@@ -1,19 +1,21 @@
 """The methods ``interpkit explain --method ...`` knows, by short name.
 
-Each entry builds an unfitted explainer from a seed. A new adapter becomes
-available to the command line and :func:`~interpkit.report.analysis_report`
-by adding one :class:`MethodSpec` here.
+They are the registry's entries that have a command-line method
+(:class:`interpkit.registry.CliMethod`): a new adapter becomes available to
+the command line and :func:`~interpkit.report.analysis_report` by giving its
+registry line a ``cli=``.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["METHODS", "MethodSpec", "make_explainer"]
+from interpkit.registry import BUILTIN, Entry
 
-N_TREES = 200
+__all__ = ["METHODS", "MethodSpec", "make_explainer"]
 
 
 @dataclass(frozen=True)
@@ -41,73 +43,23 @@ class MethodSpec:
     module: str | None = None
 
 
-def _forest(seed: int):
-    from sklearn.ensemble import RandomForestRegressor
-
-    # n_jobs=1: the bootstrap parallelises across replicates instead
-    return RandomForestRegressor(n_estimators=N_TREES, random_state=seed, n_jobs=1)
-
-
-def _glmnet(kind: str) -> Callable[[int, float], Any]:
-    def make(seed: int, alpha: float):
-        import interpkit
-
-        common = {"random_state": seed, "standardized_coef": True}
-        if kind == "lasso":
-            return interpkit.LassoExplainer(**common)
-        if kind == "ridge":
-            return interpkit.RidgeExplainer(**common)
-        return interpkit.ElasticNetExplainer(alpha=alpha, **common)
+def _maker(entry: Entry) -> Callable[[int, float], Any]:
+    def make(seed: int, alpha: float) -> Any:
+        params = dict(entry.cli.params)
+        if "alpha" in inspect.signature(entry.load()).parameters:  # the elastic net's mixing
+            params["alpha"] = alpha
+        return entry.create(seed=seed, **params)
 
     return make
 
 
-def _importance(method: str) -> Callable[[int, float], Any]:
-    def make(seed: int, alpha: float):
-        from interpkit import ImportanceExplainer
-
-        return ImportanceExplainer(_forest(seed), method=method, random_state=seed)
-
-    return make
+def _spec(entry: Entry) -> MethodSpec:
+    cli = entry.cli
+    return MethodSpec(cli.label, _maker(entry), cli.values, entry.extra, entry.backend)
 
 
-def _shap_forest(seed: int, alpha: float):
-    from interpkit import ShapExplainer
-
-    return ShapExplainer(estimator=_forest(seed), algorithm="tree", random_state=seed)
-
-
-def _ebm(seed: int, alpha: float):
-    from interpkit import EBMExplainer
-
-    # main effects only, 8 bags: InterpretML's defaults (pairs, 14 bags) take ~40x longer
-    # per fit, and a stability run refits the model n_boot times
-    return EBMExplainer(interactions=0, outer_bags=8, random_state=seed)
-
-
-METHODS: dict[str, MethodSpec] = {
-    "lasso": MethodSpec("Lasso", _glmnet("lasso"), "coefficient (per SD)", "glmnet", "glmnet"),
-    "ridge": MethodSpec("Ridge", _glmnet("ridge"), "coefficient (per SD)", "glmnet", "glmnet"),
-    "enet": MethodSpec("Elastic net", _glmnet("enet"), "coefficient (per SD)", "glmnet", "glmnet"),
-    "mdi-rf": MethodSpec(
-        "Random forest, impurity importance (MDI)", _importance("mdi"), "mean decrease in impurity"
-    ),
-    "permutation-rf": MethodSpec(
-        "Random forest, permutation importance",
-        _importance("permutation"),
-        "drop in held-out R² when the feature is shuffled",
-    ),
-    "shap-rf": MethodSpec(
-        "Random forest, TreeSHAP", _shap_forest, "mean |SHAP value|", "shap", "shap"
-    ),
-    "ebm": MethodSpec(
-        "Explainable boosting machine (EBM, main effects)",
-        _ebm,
-        "mean |shape-function contribution| over the training rows",
-        "ebm",
-        "interpret",
-    ),
-}
+# the built-in entries only: the command line's choices do not depend on installed plugins
+METHODS: dict[str, MethodSpec] = {e.cli.name: _spec(e) for e in BUILTIN if e.cli is not None}
 
 
 def make_explainer(name: str, seed: int, alpha: float = 0.5):

@@ -40,19 +40,23 @@ What interpkit returns (decisions documented here once):
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from interpkit._available import available_if
 from interpkit._optional import import_backend
 from interpkit._validation import check_X, check_y, feature_names_of
+from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.ebm import edit as _ebm_edit
 from interpkit.adapters.ebm import shapes as _ebm_shapes
 from interpkit.adapters.ebm.shapes import Grid, bag_importance_sd, make_grid
 from interpkit.explainer import Explainer, check_sample_weight, library_versions
 from interpkit.explanation import Explanation
+from interpkit.tags import ExplainerTags
 
 __all__ = ["EBMExplainer"]
 
@@ -184,6 +188,11 @@ max_rounds, min_samples_leaf, validation_size : optional
         """Model output on the link scale, shape (n_samples,): prediction or log-odds."""
         return self.predict(X)
 
+    @available_if(
+        # task="auto": known once fit has seen y
+        lambda self: getattr(self, "task_", self.task) == "binary",
+        "predict_proba is only defined for task='binary'",
+    )
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of ``classes_[1]``, shape (n_samples,) (binary only)."""
         out = self.predict(X)
@@ -265,6 +274,13 @@ max_rounds, min_samples_leaf, validation_size : optional
         See :func:`_ebm_edit.edit_report`; returns an :class:`EditReport`.
         """
         return _ebm_edit.edit_report(self, X, y, original=original)
+
+    def __interpkit_tags__(self) -> ExplainerTags:
+        tasks = ("regression", "binary") if self.task == "auto" else (self.task,)
+        scopes = ("rows", "seed")  # "seed": the outer bags' splits come from random_state
+        return dataclasses.replace(super().__interpkit_tags__(), tasks=tasks, scopes=scopes)
+
+    _sklearn_expected_failures = _sklearn_compat.EBM_BAGS  # checks that do not apply
 
     # -- contract hooks ---------------------------------------------------------------
     def _task(self) -> str:

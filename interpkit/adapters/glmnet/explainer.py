@@ -12,13 +12,16 @@ habits are deliberately avoided here:
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
+from interpkit._available import available_if
 from interpkit._optional import import_backend
+from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.glmnet.pathcv import (
     LOSSES,
     choose_lambdas,
@@ -30,6 +33,7 @@ from interpkit.adapters.glmnet.pathcv import (
 )
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation, feature_coords
+from interpkit.tags import ExplainerTags
 
 __all__ = ["ElasticNetExplainer", "LassoExplainer", "RidgeExplainer"]
 
@@ -133,6 +137,15 @@ class ElasticNetExplainer(Explainer):
         self.random_state = random_state
         self.tol = tol
         self.max_iter = max_iter
+
+    def __interpkit_tags__(self) -> ExplainerTags:
+        # "seed": the CV folds are drawn from random_state
+        task = "binary" if self.family == "binomial" else "regression"
+        return dataclasses.replace(
+            super().__interpkit_tags__(), tasks=(task,), scopes=("rows", "seed")
+        )
+
+    _sklearn_expected_failures = _sklearn_compat.CV_SPLITS  # checks that do not apply
 
     # -- contract hooks ------------------------------------------------------
     def _task(self) -> str:
@@ -266,10 +279,12 @@ class ElasticNetExplainer(Explainer):
         error = xr.DataArray(self.cv_se_, dims=("lambda",), coords=coords, name="cv_se")
         return self._explanation(values, error=error, kind="cv_curve")
 
+    @available_if(
+        lambda self: self.family == "binomial",
+        "predict_proba is only defined for family='binomial'",
+    )
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of ``classes_[1]`` per row (binomial only), shape (n_samples,)."""
-        if self.family != "binomial":
-            raise ValueError("predict_proba is only defined for family='binomial'")
         return 1.0 / (1.0 + np.exp(-self.predict(X)))
 
     # -- helpers --------------------------------------------------------------

@@ -30,6 +30,7 @@ This module holds the estimator; the restarts and optimiser loop live in
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,7 @@ from interpkit.adapters.gpytorch.posterior import GPPosterior, posterior
 from interpkit.adapters.gpytorch.surface import MLSurface, ml_surface
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation
+from interpkit.tags import ExplainerTags
 
 __all__ = [
     "GPExplainer",
@@ -182,7 +184,7 @@ class GPExplainer(Explainer):
         """Fit by type-II ML (or MAP) from ``n_restarts`` starts; see the class docs."""
         if np.ndim(X) >= 1 and np.shape(X)[0] < 2:
             raise ValueError(
-                f"a GP needs at least 2 rows to fit, got {np.shape(X)[0]}; "
+                f"a GP needs at least 2 rows to fit, got {np.shape(X)[0]} sample(s); "
                 "use prior_draws() to look at the prior without data"
             )
         return super().fit(X, y, sample_weight=sample_weight)
@@ -293,6 +295,10 @@ class GPExplainer(Explainer):
         out = pd.DataFrame({"n_restarts": counts, "fraction": counts / len(r)})
         hyper_cols = list(self.hyperparameters_.index)
         return out.join(best[["log_marginal_likelihood", "objective", *hyper_cols]])
+
+    def __interpkit_tags__(self) -> ExplainerTags:
+        # "seed": the restarts' starting points are drawn from random_state
+        return dataclasses.replace(super().__interpkit_tags__(), scopes=("rows", "seed"))
 
     # -- contract hooks ------------------------------------------------------------------
     def _sample_weight_refusal(self) -> str | None:

@@ -178,7 +178,8 @@ class ShapExplainer(WrappedModelExplainer):
     # -- contract hooks --------------------------------------------------------
     def __interpkit_tags__(self) -> ExplainerTags:
         refittable = self.model is None
-        scopes = ("rows", "background", "seed") if refittable else ("background", "seed")
+        # "seed" only for Monte-Carlo algorithms ("auto" counts as deterministic until fit)
+        scopes = ("rows",) * refittable + ("background",) + ("seed",) * self._is_stochastic()
         return replace(
             super().__interpkit_tags__(),
             tasks=("regression", "binary"),
@@ -187,6 +188,19 @@ class ShapExplainer(WrappedModelExplainer):
             scopes=scopes,
             requires_y=refittable,
         )
+
+    def _scope_refusal(self, scope: str) -> str | None:
+        # "seed" is declared for Monte-Carlo algorithms only; say why it is missing
+        if scope == "seed" and not self._is_stochastic():
+            algorithm = getattr(self, "algorithm_", self.algorithm)
+            if algorithm == "auto":
+                return "scope='seed' needs a fitted explainer (algorithm='auto' is chosen by fit)"
+            return (
+                f"scope='seed' reruns a stochastic algorithm, but {algorithm!r} SHAP "
+                "is deterministic (every seed gives the same values); use algorithm='kernel' or "
+                "'permutation', or scope='background'"
+            )
+        return super()._scope_refusal(scope)
 
     def _stability_setup(self, scope: str, X: Any, y: Any, options: dict[str, Any]) -> dict:
         """``"background"``: redraw backgrounds; ``"seed"``: rerun a stochastic algorithm.
@@ -199,12 +213,6 @@ class ShapExplainer(WrappedModelExplainer):
         linear SHAP with new seeds.
         """
         super()._stability_setup(scope, X, y, options)
-        if scope == "seed" and not self._is_stochastic():
-            raise ValueError(
-                f"scope='seed' reruns a stochastic algorithm, but {self.algorithm_!r} SHAP "
-                "is deterministic (every seed gives the same values); use algorithm='kernel' or "
-                "'permutation', or scope='background'"
-            )
         if scope != "background":
             return {}
         # a background given as rows is bootstrapped itself; a recipe is re-applied

@@ -29,6 +29,7 @@ particular, so the local explanation has no ``base_value``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -37,6 +38,8 @@ import xarray as xr
 from sklearn.base import clone, is_classifier
 from sklearn.utils.validation import check_is_fitted
 
+from interpkit._available import available_if
+from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.sklearn.mdi_plus import (
     FOREST_TYPES,
     check_forest,
@@ -52,6 +55,7 @@ from interpkit.adapters.sklearn.tuning import (
 from interpkit.adapters.sklearn.weights import weight_kwarg, weight_refusal, weighted_mean
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation
+from interpkit.tags import ExplainerTags
 
 __all__ = ["ImportanceExplainer"]
 
@@ -185,6 +189,15 @@ class ImportanceExplainer(Explainer):
         self.cv = cv
         self.random_state = random_state
 
+    def __interpkit_tags__(self) -> ExplainerTags:
+        classifier = is_classifier(self._base_estimator())
+        tasks = ("binary", "multiclass") if classifier else ("regression",)
+        stochastic, scopes = self.method == "permutation", ("rows", "seed")  # seeds: estimator's
+        tags = super().__interpkit_tags__()
+        return dataclasses.replace(tags, tasks=tasks, stochastic=stochastic, scopes=scopes)
+
+    _sklearn_expected_failures = _sklearn_compat.ROWS_DRAWN  # checks that do not apply
+
     # -- contract hooks ------------------------------------------------------
     def _task(self) -> str:
         return "classification" if is_classifier(self._base_estimator()) else "regression"
@@ -253,6 +266,7 @@ class ImportanceExplainer(Explainer):
             self.method, self.permutation_data, self.param_grid, self._base_estimator()
         )
 
+    @available_if(lambda s: is_classifier(s._base_estimator()), "a regressor has no probabilities")
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities of a classifier, shape (n_samples, n_classes), columns ``classes_``.
 
