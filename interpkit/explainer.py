@@ -38,7 +38,7 @@ from interpkit.explanation import Explanation
 from interpkit.tags import ExplainerTags
 
 if TYPE_CHECKING:
-    from interpkit.stability import StabilityResult
+    from interpkit.stability.result import StabilityResult
 
 __all__ = ["Explainer", "check_sample_weight", "library_versions"]
 

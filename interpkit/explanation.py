@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["Explanation", "feature_coords", "load", "stack"]
+__all__ = ["Explanation", "feature_coords", "jsonable", "load", "stack"]
 
 _FORMAT_VERSION = 1
 
@@ -271,6 +271,17 @@ def _same_grid(items: list[xr.DataArray]) -> bool:
             if not np.array_equal(np.asarray(item.indexes[k]), v):
                 return False
     return True
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` itself when JSON can hold it, else its ``repr`` (for ``params``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+    return value
 
 
 # -- serialisation helpers ---------------------------------------------------

@@ -44,24 +44,21 @@ import dataclasses
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from interpkit._available import available_if
 from interpkit._optional import import_backend
 from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.adapters import _sklearn_compat
-from interpkit.adapters.ebm import edit as _ebm_edit
+from interpkit.adapters.ebm import inputs
 from interpkit.adapters.ebm import shapes as _ebm_shapes
 from interpkit.adapters.ebm.shapes import Grid, bag_importance_sd, make_grid
 from interpkit.explainer import Explainer, check_sample_weight, library_versions
-from interpkit.explanation import Explanation
+from interpkit.explanation import Explanation, jsonable
 from interpkit.tags import ExplainerTags
 
 __all__ = ["EBMExplainer"]
 
-TASKS = ("auto", "regression", "binary")
-_CATEGORICAL_TYPES = ("nominal", "ordinal")
 # explicit constructor parameters forwarded to InterpretML when not None
 _FORWARDED = (
     "interactions",
@@ -259,6 +256,8 @@ max_rounds, min_samples_leaf, validation_size : optional
     # editing: implemented in _ebm_edit, documented there
     def without_terms(self, terms: Any) -> EBMExplainer:
         """A fitted copy whose named terms contribute 0; see :func:`_ebm_edit.without_terms`."""
+        from interpkit.adapters.ebm import edit as _ebm_edit  # edit reads this class
+
         return _ebm_edit.without_terms(self, terms)
 
     def center_terms(
@@ -266,6 +265,8 @@ max_rounds, min_samples_leaf, validation_size : optional
     ) -> EBMExplainer:
         """A fitted copy with terms re-centred at reference values; see
         :func:`_ebm_edit.center_terms`."""
+        from interpkit.adapters.ebm import edit as _ebm_edit  # edit reads this class
+
         return _ebm_edit.center_terms(self, references, keep_predictions=keep_predictions)
 
     def edit_report(self, X: Any, y: Any = None, original: EBMExplainer | None = None):
@@ -273,6 +274,8 @@ max_rounds, min_samples_leaf, validation_size : optional
 
         See :func:`_ebm_edit.edit_report`; returns an :class:`EditReport`.
         """
+        from interpkit.adapters.ebm import edit as _ebm_edit  # edit reads this class
+
         return _ebm_edit.edit_report(self, X, y, original=original)
 
     def __interpkit_tags__(self) -> ExplainerTags:
@@ -311,7 +314,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         params.update(self.ebm_params or {})
         params.update(
             feature_names=names,
-            feature_types=self._feature_type_list(names),
+            feature_types=inputs.feature_type_list(self, names),
             n_jobs=self.n_jobs,
             random_state=self.random_state,
         )
@@ -321,7 +324,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         if task == "binary":
             self.classes_ = np.asarray(ebm.classes_)
         self.feature_kinds_ = {
-            n: "categorical" if t in _CATEGORICAL_TYPES else "numeric"
+            n: "categorical" if t in inputs.CATEGORICAL_TYPES else "numeric"
             for n, t in zip(names, ebm.feature_types_in_, strict=True)
         }
         self.categories_ = {}
@@ -331,7 +334,7 @@ max_rounds, min_samples_leaf, validation_size : optional
                 codes = np.unique(X[:, j]) if given is None else np.asarray(given, dtype=float)
                 self.categories_[n] = np.unique(np.concatenate([codes, np.unique(X[:, j])]))
         self.grid_ = make_grid(ebm, names, self.feature_kinds_, self.n_grid, X)
-        self.rug_ = _rug_rows(X)
+        self.rug_ = inputs.rug_rows(X)
         self.edits_ = []
         self._sync_terms()
 
@@ -343,7 +346,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         self.intercept_ = float(icpt[0])
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
-        self._check_categories(X)
+        inputs.check_categories(self, X)
         return self._eval_terms(X).sum(axis=1) + self.intercept_
 
     def _explain_global(self) -> Explanation:
@@ -363,7 +366,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         )
 
     def _explain_local(self, X: np.ndarray) -> Explanation:
-        self._check_categories(X)
+        inputs.check_categories(self, X)
         contrib = self._eval_terms(X)
         coords = {"sample": np.arange(X.shape[0]), "feature": list(self.term_names_)}
         data = np.full_like(contrib, np.nan)
@@ -414,8 +417,8 @@ max_rounds, min_samples_leaf, validation_size : optional
         check_is_fitted(self)
 
     def _check_params(self) -> None:
-        if self.task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+        if self.task not in inputs.TASKS:
+            raise ValueError(f"task must be one of {inputs.TASKS}, got {self.task!r}")
         if not (isinstance(self.n_grid, int | np.integer) and self.n_grid >= 2):
             raise ValueError(f"n_grid must be an integer >= 2, got {self.n_grid!r}")
         if self.ebm_params is not None and not isinstance(self.ebm_params, dict):
@@ -429,78 +432,11 @@ max_rounds, min_samples_leaf, validation_size : optional
             )
 
     def _resolve_task(self, y: Any) -> str:
-        if self.task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
-        if y is not None and not isinstance(y, pd.DataFrame):
-            arr = np.asarray(y)
-            if arr.ndim == 2 and min(arr.shape) > 1:
-                raise ValueError(
-                    f"multi-output targets are not supported: y has shape {arr.shape}; "
-                    "EBMExplainer explains one regression or binary target"
-                )
-        elif isinstance(y, pd.DataFrame) and y.shape[1] > 1:
-            raise ValueError(
-                f"multi-output targets are not supported: y has {y.shape[1]} columns; "
-                "EBMExplainer explains one regression or binary target"
-            )
-        if self.task != "auto":
-            return self.task
-        if y is None:
-            return "regression"  # check_y reports the missing target
-        arr = np.asarray(y).ravel()
-        if arr.dtype.kind in "biuOUS":
-            return "binary" if pd.unique(arr).size <= 2 else "regression"
-        if arr.dtype.kind == "f":
-            finite = arr[np.isfinite(arr)]
-            if np.unique(finite).size <= 2 and np.all(finite == np.round(finite)):
-                return "binary"
-        return "regression"
+        return inputs.resolve_task(self, y)
 
     def _stability_prototype(self, X: Any, y: Any) -> EBMExplainer:
         # task fixed from y and categories from all rows, so every replicate agrees on both
-        return self._prepared(X, y)
-
-    def _prepared(self, X: Any, y: Any) -> EBMExplainer:
-        """A clone with ``task`` and ``categories`` fixed from all rows (for stability)."""
-        from sklearn.base import clone
-
-        est = clone(self)
-        est.set_params(task=self._resolve_task(y))
-        names = feature_names_of(X, np.shape(X)[1]) if np.ndim(X) == 2 else []
-        types = self._feature_type_list(names) if names else None
-        if types is not None:
-            X_arr = check_X(X)
-            cats = dict(self.categories or {})
-            for j, (n, t) in enumerate(zip(names, types, strict=True)):
-                if t in _CATEGORICAL_TYPES and n not in cats:
-                    cats[n] = np.unique(X_arr[:, j]).tolist()
-            est.set_params(categories=cats or self.categories)
-        return est
-
-    def _feature_type_list(self, names: list[str]) -> list[Any] | None:
-        ft = self.feature_types
-        if ft is None:
-            return None
-        if isinstance(ft, dict):
-            unknown = sorted(set(map(str, ft)) - set(names))
-            if unknown:
-                raise ValueError(f"feature_types names unknown features {unknown}; have {names}")
-            return [ft.get(n, "auto") for n in names]
-        ft = list(ft)
-        if len(ft) != len(names):
-            raise ValueError(f"feature_types has {len(ft)} entries for {len(names)} features")
-        return ft
-
-    def _check_categories(self, X: np.ndarray) -> None:
-        names = [str(f) for f in self.feature_names_in_]
-        for name, codes in self.categories_.items():
-            col = X[:, names.index(name)]
-            unseen = np.setdiff1d(np.unique(col), codes)
-            if unseen.size:
-                raise ValueError(
-                    f"feature {name!r} has categories {unseen.tolist()[:10]} not seen in "
-                    f"training (known: {codes.tolist()[:20]}); the EBM has no score for them"
-                )
+        return inputs.prepared(self, X, y)
 
     def _eval_terms(self, X: np.ndarray) -> np.ndarray:
         return np.asarray(self.ebm_.eval_terms(X), dtype=np.float64)
@@ -530,10 +466,10 @@ max_rounds, min_samples_leaf, validation_size : optional
             "n_terms": len(self.term_names_),
             "terms": list(self.term_names_),
             "outer_bags": int(ebm.outer_bags),
-            "interactions": _jsonable(ebm.interactions),
+            "interactions": jsonable(ebm.interactions),
             "max_bins": int(ebm.max_bins),
             "learning_rate": float(ebm.learning_rate),
-            "random_state": _jsonable(self.random_state),
+            "random_state": jsonable(self.random_state),
             "edits": list(self.edits_),
             "error": "sd_across_outer_bags (InterpretML's bag spread, not a confidence interval)",
             **extra,
@@ -557,23 +493,3 @@ max_rounds, min_samples_leaf, validation_size : optional
         if parent is not None:
             new.edited_from_ = parent
         return new
-
-
-def _rug_rows(X: np.ndarray, n: int = 1000) -> np.ndarray:
-    """Up to ``n`` training rows (a fixed random subset) for rug plots."""
-    if X.shape[0] <= n:
-        return X.copy()
-    rows = np.sort(np.random.RandomState(0).choice(X.shape[0], size=n, replace=False))
-    return X[rows]
-
-
-def _jsonable(value: Any) -> Any:
-    import json
-
-    if isinstance(value, np.generic):
-        value = value.item()
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return repr(value)
-    return value

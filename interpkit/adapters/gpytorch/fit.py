@@ -1,4 +1,4 @@
-"""Fitting an exact GP for :class:`~interpkit.adapters.gpytorch.GPExplainer`.
+"""Fitting an exact GP for :class:`~interpkit.adapters.gpytorch.GPExplainer` (``est`` below).
 
 Type-II maximum likelihood (or MAP, log ML + log hyperprior, when priors are
 given) from several starts: the plain GPyTorch ``ExactGP`` model with exact
@@ -14,16 +14,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from interpkit.adapters.gpytorch import kernels as gk
 from interpkit.adapters.gpytorch.kernels import GPState, cholesky_state
-
-if TYPE_CHECKING:
-    from interpkit.adapters.gpytorch import GPExplainer
 
 __all__ = [
     "exact_gp_class",
@@ -127,7 +124,7 @@ def _scaled_likelihood_class() -> Any:
 
 
 def fit_restarts(
-    est: GPExplainer,
+    est: Any,
     X: np.ndarray,
     y: np.ndarray,
     names: list[str],
@@ -271,7 +268,7 @@ def _names(table: list[gk.Hyper]) -> list[str]:
 
 
 def _optimise(
-    est: GPExplainer,
+    est: Any,
     kernel: Any,
     lik: Any,
     X: Any,

@@ -6,5 +6,22 @@
 * studies: KernelSHAP convergence, baselines, marginal vs conditional (``studies``)
 """
 
-from interpkit.adapters.shap.explainer import *  # noqa: F403
-from interpkit.adapters.shap.explainer import __all__  # noqa: F401
+from interpkit.adapters.shap.explainer import ShapExplainer
+from interpkit.adapters.shap.studies import (
+    BaselineSensitivity,
+    KernelConvergence,
+    MarginalVsConditional,
+    baseline_sensitivity,
+    kernel_convergence,
+    marginal_vs_conditional,
+)
+
+__all__ = [
+    "BaselineSensitivity",
+    "KernelConvergence",
+    "MarginalVsConditional",
+    "ShapExplainer",
+    "baseline_sensitivity",
+    "kernel_convergence",
+    "marginal_vs_conditional",
+]

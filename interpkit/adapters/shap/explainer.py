@@ -40,27 +40,11 @@ from interpkit.adapters.shap.model import (
     resolve_output,
     tree_model_output,
 )
-from interpkit.adapters.shap.studies import (
-    BaselineSensitivity,
-    KernelConvergence,
-    MarginalVsConditional,
-    baseline_sensitivity,
-    kernel_convergence,
-    marginal_vs_conditional,
-)
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.tags import ExplainerTags
 
-__all__ = [
-    "BaselineSensitivity",
-    "KernelConvergence",
-    "MarginalVsConditional",
-    "ShapExplainer",
-    "baseline_sensitivity",
-    "kernel_convergence",
-    "marginal_vs_conditional",
-]
+__all__ = ["ShapExplainer"]
 
 STOCHASTIC_NOTE = "Monte-Carlo estimate: stability(scope='seed') shows its spread"
 

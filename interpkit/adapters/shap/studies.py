@@ -26,7 +26,7 @@ from interpkit.adapters.shap.model import build_background, choose_algorithm
 from interpkit.explanation import Explanation
 
 if TYPE_CHECKING:
-    from interpkit.adapters.shap import ShapExplainer
+    from interpkit.adapters.shap.explainer import ShapExplainer
 
 __all__ = [
     "BaselineSensitivity",
@@ -355,7 +355,7 @@ def marginal_vs_conditional(
     X_rows : rows to explain; default all of ``X``.
     nsamples : orderings for the correlation-dependent transform (shap's 1000).
     """
-    from interpkit.adapters.shap import ShapExplainer
+    from interpkit.adapters.shap.explainer import ShapExplainer
 
     common = {"model": linear_model, "algorithm": "linear", "random_state": random_state}
     n = len(X)

@@ -30,7 +30,6 @@ particular, so the local explanation has no ``base_value``.
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 import numpy as np
@@ -54,7 +53,7 @@ from interpkit.adapters.sklearn.tuning import (
 )
 from interpkit.adapters.sklearn.weights import weight_kwarg, weight_refusal, weighted_mean
 from interpkit.explainer import Explainer, library_versions
-from interpkit.explanation import Explanation
+from interpkit.explanation import Explanation, jsonable
 from interpkit.tags import ExplainerTags
 
 __all__ = ["ImportanceExplainer"]
@@ -452,23 +451,23 @@ class ImportanceExplainer(Explainer):
             "method": self.method,
             "estimator": type(model).__name__,
             "estimator_params": {
-                k: _jsonable(v) for k, v in sorted(model.get_params(deep=False).items())
+                k: jsonable(v) for k, v in sorted(model.get_params(deep=False).items())
             },
-            "random_state": _jsonable(self.random_state),
+            "random_state": jsonable(self.random_state),
             "kind": kind,
         }
         annotations = {}
         if self.method == "mdi_plus":
             params["model"] = type(est).__name__
         if self.param_grid is not None:
-            params["param_grid"] = _jsonable(self.param_grid)
-            params["cv"] = _jsonable(self.cv)
-            params["best_params"] = {k: _jsonable(v) for k, v in self.best_params_.items()}
+            params["param_grid"] = jsonable(self.param_grid)
+            params["cv"] = jsonable(self.cv)
+            params["best_params"] = {k: jsonable(v) for k, v in self.best_params_.items()}
             annotations["best_cv_score"] = self.best_score_
         if self.method == "permutation":
             params.update(
                 n_repeats=int(self.n_repeats),
-                scoring=_jsonable(self.scoring),
+                scoring=jsonable(self.scoring),
                 permutation_data=self.permutation_data,
             )
             if self.permutation_data == "holdout":
@@ -486,14 +485,3 @@ class ImportanceExplainer(Explainer):
             annotations=annotations,
             **fields,
         )
-
-
-def _jsonable(value: Any) -> Any:
-    """``value`` itself when JSON can hold it, else its ``repr``."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return repr(value)
-    return value

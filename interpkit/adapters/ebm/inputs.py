@@ -1,0 +1,109 @@
+"""What an EBM is fit on: its task and feature types, resolved from the user's data.
+
+InterpretML guesses both when told ``"auto"``; these functions decide them
+once, with clear errors, so that every stability replicate agrees with the
+fit on all rows. ``est`` is an ``EBMExplainer`` (not imported: no cycle).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from interpkit._validation import check_X, feature_names_of
+
+__all__ = [
+    "TASKS",
+    "check_categories",
+    "feature_type_list",
+    "prepared",
+    "resolve_task",
+    "rug_rows",
+]
+
+TASKS = ("auto", "regression", "binary")
+CATEGORICAL_TYPES = ("nominal", "ordinal")
+
+
+def resolve_task(est: Any, y: Any) -> str:
+    if est.task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {est.task!r}")
+    if y is not None and not isinstance(y, pd.DataFrame):
+        arr = np.asarray(y)
+        if arr.ndim == 2 and min(arr.shape) > 1:
+            raise ValueError(
+                f"multi-output targets are not supported: y has shape {arr.shape}; "
+                "EBMExplainer explains one regression or binary target"
+            )
+    elif isinstance(y, pd.DataFrame) and y.shape[1] > 1:
+        raise ValueError(
+            f"multi-output targets are not supported: y has {y.shape[1]} columns; "
+            "EBMExplainer explains one regression or binary target"
+        )
+    if est.task != "auto":
+        return est.task
+    if y is None:
+        return "regression"  # check_y reports the missing target
+    arr = np.asarray(y).ravel()
+    if arr.dtype.kind in "biuOUS":
+        return "binary" if pd.unique(arr).size <= 2 else "regression"
+    if arr.dtype.kind == "f":
+        finite = arr[np.isfinite(arr)]
+        if np.unique(finite).size <= 2 and np.all(finite == np.round(finite)):
+            return "binary"
+    return "regression"
+
+
+def prepared(est: Any, X: Any, y: Any) -> Any:
+    """A clone with ``task`` and ``categories`` fixed from all rows (for stability)."""
+    from sklearn.base import clone
+
+    out = clone(est)
+    out.set_params(task=resolve_task(est, y))
+    names = feature_names_of(X, np.shape(X)[1]) if np.ndim(X) == 2 else []
+    types = feature_type_list(est, names) if names else None
+    if types is not None:
+        X_arr = check_X(X)
+        cats = dict(est.categories or {})
+        for j, (n, t) in enumerate(zip(names, types, strict=True)):
+            if t in CATEGORICAL_TYPES and n not in cats:
+                cats[n] = np.unique(X_arr[:, j]).tolist()
+        out.set_params(categories=cats or est.categories)
+    return out
+
+
+def feature_type_list(est: Any, names: list[str]) -> list[Any] | None:
+    ft = est.feature_types
+    if ft is None:
+        return None
+    if isinstance(ft, dict):
+        unknown = sorted(set(map(str, ft)) - set(names))
+        if unknown:
+            raise ValueError(f"feature_types names unknown features {unknown}; have {names}")
+        return [ft.get(n, "auto") for n in names]
+    ft = list(ft)
+    if len(ft) != len(names):
+        raise ValueError(f"feature_types has {len(ft)} entries for {len(names)} features")
+    return ft
+
+
+def rug_rows(X: np.ndarray, n: int = 1000) -> np.ndarray:
+    """Up to ``n`` training rows (a fixed random subset) for rug plots."""
+    if X.shape[0] <= n:
+        return X.copy()
+    rows = np.sort(np.random.RandomState(0).choice(X.shape[0], size=n, replace=False))
+    return X[rows]
+
+
+def check_categories(est: Any, X: np.ndarray) -> None:
+    names = [str(f) for f in est.feature_names_in_]
+    for name, codes in est.categories_.items():
+        col = X[:, names.index(name)]
+        unseen = np.setdiff1d(np.unique(col), codes)
+        if unseen.size:
+            raise ValueError(
+                f"feature {name!r} has categories {unseen.tolist()[:10]} not seen in "
+                f"training (known: {codes.tolist()[:20]}); the EBM has no score for them"
+            )
