@@ -15,7 +15,7 @@ its own library when it is first fit.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from interpkit import registry as _registry
 
@@ -37,54 +37,12 @@ _LAZY = {
     "Report": "interpkit.report.html",
     "compare": "interpkit.comparison",
     "Comparison": "interpkit.comparison",
+    "convergence_curve": "interpkit.adapters.captum",
     # one per registered built-in explainer (the registry imports nothing heavy)
     **{e.public_name: e.module for e in _registry.BUILTIN},
 }
 
-__all__ = [
-    "Comparison",
-    "DropRefitResult",
-    "EBMExplainer",
-    "ElasticNetExplainer",
-    "Explainer",
-    "Explanation",
-    "GPExplainer",
-    "ImportanceExplainer",
-    "LassoExplainer",
-    "LimeExplainer",
-    "Report",
-    "RidgeExplainer",
-    "ShapExplainer",
-    "StabilityResult",
-    "__version__",
-    "baseline_sensitivity",
-    "compare",
-    "drop_and_refit",
-    "kernel_convergence",
-    "load",
-    "marginal_vs_conditional",
-    "stack",
-]
-
-if TYPE_CHECKING:
-    from interpkit.adapters.ebm import EBMExplainer
-    from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
-    from interpkit.adapters.gpytorch import GPExplainer
-    from interpkit.adapters.lime import LimeExplainer
-    from interpkit.adapters.shap import (
-        ShapExplainer,
-        baseline_sensitivity,
-        kernel_convergence,
-        marginal_vs_conditional,
-    )
-    from interpkit.adapters.sklearn import ImportanceExplainer
-    from interpkit.comparison import Comparison, compare
-    from interpkit.explainer import Explainer
-    from interpkit.explanation import Explanation, load, stack
-    from interpkit.indispensability import DropRefitResult, drop_and_refit
-    from interpkit.report.html import Report
-    from interpkit.stability import StabilityResult
-
+__all__ = sorted({*_LAZY, "__version__"})  # read from the table above, never kept by hand
 
 # subpackages reachable as attributes (interpkit.plots.path(...)) without an explicit import
 _SUBMODULES = (

@@ -126,6 +126,7 @@ def _load(target: str) -> Any:
 
 _GLMNET = "interpkit.adapters.glmnet"
 _SKLEARN = "interpkit.adapters.sklearn:ImportanceExplainer"
+_CAPTUM = "interpkit.adapters.captum"
 _PER_SD = "coefficient (per SD)"
 # the command line's forests: n_jobs=1, as the bootstrap parallelises across replicates
 _FOREST = Lazy("sklearn.ensemble:RandomForestRegressor", {"n_estimators": 200, "n_jobs": 1})
@@ -163,6 +164,20 @@ BUILTIN: tuple[Entry, ...] = (
           "Gaussian process with ARD lengthscales (GPyTorch)", backend="gpytorch"),
     Entry("lime", "interpkit.adapters.lime:LimeExplainer", "LIME local surrogate models",
           backend="lime"),
+    # attributions of a given torch network (model=); captum is imported on first explain
+    Entry("integrated_gradients", f"{_CAPTUM}:IntegratedGradientsExplainer",
+          "Integrated gradients (Captum), baseline recorded, completeness checked",
+          backend="captum"),
+    Entry("saliency", f"{_CAPTUM}:SaliencyExplainer", "Gradient saliency (Captum)",
+          backend="captum"),
+    Entry("input_x_gradient", f"{_CAPTUM}:InputXGradientExplainer",
+          "Input x gradient (Captum)", backend="captum"),
+    Entry("deeplift", f"{_CAPTUM}:DeepLiftExplainer", "DeepLift (Captum)", backend="captum"),
+    Entry("gradient_shap", f"{_CAPTUM}:GradientShapExplainer",
+          "GradientSHAP (Captum): expected gradients over random baselines", backend="captum"),
+    Entry("occlusion", f"{_CAPTUM}:OcclusionExplainer", "Occlusion (Captum)", backend="captum"),
+    Entry("feature_ablation", f"{_CAPTUM}:FeatureAblationExplainer",
+          "Feature ablation (Captum)", backend="captum"),
 )  # fmt: skip
 
 

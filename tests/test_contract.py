@@ -59,6 +59,32 @@ CASES = {
 }
 
 
+def _torch_case(name, **params):
+    def make():
+        import torch
+
+        torch.manual_seed(0)
+        net = torch.nn.Sequential(torch.nn.Linear(5, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+        explainer = registry.get(name).create(model=net.double(), random_state=0, **params)
+        return (explainer, *_regression_data())
+
+    return make
+
+
+# a fixed (untrained) network: the contract is about names, shapes, errors and stability
+CASES.update(
+    {
+        "integrated_gradients": _torch_case("integrated_gradients", target=0, n_steps=20),
+        "saliency": _torch_case("saliency", target=0),
+        "input_x_gradient": _torch_case("input_x_gradient", target=0),
+        "deeplift": _torch_case("deeplift", target=0),
+        "gradient_shap": _torch_case("gradient_shap", target=0, baseline="sample:10"),
+        "occlusion": _torch_case("occlusion", target=0),
+        "feature_ablation": _torch_case("feature_ablation", target=0),
+    }
+)
+
+
 def test_every_registered_explainer_has_a_case():
     assert set(registry.entries()) <= set(CASES)
 

@@ -7,34 +7,14 @@ entry points included) are read from :mod:`interpkit.registry` on first use.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from interpkit.registry import BUILTIN, entries
 
 # class name -> module, for the classes of the built-in entries
 _CLASSES = {e.public_name: e.module for e in BUILTIN}
 
-__all__ = [
-    "REGISTRY",
-    "EBMExplainer",
-    "ElasticNetExplainer",
-    "GPExplainer",
-    "ImportanceExplainer",
-    "LassoExplainer",
-    "LimeExplainer",
-    "RidgeExplainer",
-    "ShapExplainer",
-]
-
-if TYPE_CHECKING:
-    from interpkit.adapters.ebm import EBMExplainer
-    from interpkit.adapters.glmnet import ElasticNetExplainer, LassoExplainer, RidgeExplainer
-    from interpkit.adapters.gpytorch import GPExplainer
-    from interpkit.adapters.lime import LimeExplainer
-    from interpkit.adapters.shap import ShapExplainer
-    from interpkit.adapters.sklearn import ImportanceExplainer
-
-    REGISTRY: dict[str, type]
+__all__ = ["REGISTRY", *sorted(_CLASSES)]
 
 
 def __getattr__(name: str) -> Any:
