@@ -16,8 +16,16 @@ Subclasses implement four small hooks:
 ``_predict(X)``
     Model output on validated rows (used for prediction stability).
 
-Optional hooks: ``_params_for_rows`` (per-replicate parameter changes, e.g.
-CV folds), ``_replicate_info`` (scalars to record per replicate), and
+What it is and can do: ``__interpkit_tags__()`` (:mod:`interpkit.tags`).
+
+Stability hooks (one engine, :mod:`interpkit.stability`, calls them):
+``_replicate(scope, seed, index, shared)`` (one replicate's fitted copy;
+``"rows"`` and ``"seed"`` are implemented here for refittable explainers),
+``_stability_setup`` (validate a scope's options once), ``_stability_prototype``
+(what scope ``"rows"`` clones), ``_scope_refusal`` (why a scope cannot run),
+``_params_for_rows`` (per-replicate parameter changes, e.g. CV folds),
+``_sample_weight_refusal`` (None when ``_fit`` takes ``sample_weight``),
+``_replicate_info`` (scalars to record per replicate), and
 ``_stability_context`` / ``_extra_explanations`` (further explanations, such
 as shape functions on a common grid, that stability summarises too).
 """
