@@ -17,6 +17,7 @@ the first format (a zip of ``meta.json`` and ``.npy`` arrays) still load.
 from __future__ import annotations
 
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -34,19 +35,47 @@ _STABILITY_FIELDS = ("scheme", "level", "params")
 
 def save(obj: Any, path: str | Path) -> Path:
     """Write ``obj`` (Explanation, StabilityResult or Comparison) to ``path``; returns it."""
-    import zarr
-
     path = Path(path)
-    files: dict[str, Any] = {}
-    write(zarr.storage.MemoryStore(store_dict=files), "", obj)
-    # a zip of the store's files, uncompressed as zarr's ZipStore expects; written next
-    # to the target, then moved, so a failed save leaves no half-written file
     part = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_STORED) as zf:
-        for key in sorted(files):
-            zf.writestr(key, files[key].to_bytes())
+    if _has_lazy(obj):
+        # values kept on disk (keep_local="summary") go through a directory, chunk by
+        # chunk, so saving does not load them into memory
+        with tempfile.TemporaryDirectory(prefix=".interpkit-save-", dir=path.parent) as tmp:
+            write(tmp, "", obj)
+            files = {f.relative_to(tmp).as_posix(): f for f in Path(tmp).rglob("*")}
+            _zip({k: f for k, f in files.items() if f.is_file()}, part)
+    else:
+        import zarr
+
+        buffers: dict[str, Any] = {}
+        write(zarr.storage.MemoryStore(store_dict=buffers), "", obj)
+        _zip({key: buffer.to_bytes() for key, buffer in buffers.items()}, part)
+    # written next to the target, then moved: a failed save leaves no half-written file
     part.replace(path)
     return path
+
+
+def _zip(files: dict[str, Any], path: Path) -> None:
+    """A zip of the store's files (bytes or paths), uncompressed as zarr's ZipStore reads it."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+        for key in sorted(files):
+            if isinstance(files[key], Path):
+                zf.write(files[key], key)
+            else:
+                zf.writestr(key, files[key])
+
+
+def _has_lazy(obj: Any) -> bool:
+    from interpkit.comparison import Comparison
+    from interpkit.stability.result import StabilityResult
+
+    if isinstance(obj, Comparison):
+        return any(_has_lazy(item) for item in obj.items.values())
+    if isinstance(obj, StabilityResult):
+        return _has_lazy(obj.replicates) or any(_has_lazy(e) for e in obj.extras.values())
+    return isinstance(obj, Explanation) and (
+        obj.values.chunks is not None or (obj.error is not None and obj.error.chunks is not None)
+    )
 
 
 def load(path: str | Path) -> Any:

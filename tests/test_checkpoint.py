@@ -182,6 +182,7 @@ def test_summary_mode_streams_local_explanations_and_summarises_lazily(tmp_path,
         lazy.extras["local"].summary(), in_memory.extras["local"].summary()
     )
     assert lazy.replicates.equals(in_memory.replicates)
+    assert lazy.extras["local"].replicates.equals(in_memory.extras["local"].replicates)
     # the temporary store lives as long as something reads from it
     del lazy
     gc.collect()

@@ -190,3 +190,13 @@ def test_saving_something_else_is_refused(tmp_path):
 
     with pytest.raises(TypeError, match="cannot save a dict"):
         save({}, tmp_path / "x.ipk")
+
+
+def test_a_result_with_values_on_disk_saves_and_loads(tmp_path):
+    X, y = load_prostate(return_X_y=True)
+    kw = {"n_boot": 4, "random_state": 0, "progress": False, "X_explain": X.iloc[:6]}
+    lazy = interpkit.LassoExplainer(cv=3).stability(X, y, keep_local="summary", **kw)
+    eager = interpkit.LassoExplainer(cv=3).stability(X, y, keep_local="all", **kw)
+    assert lazy.extras["local"].replicates.values.chunks is not None
+    loaded = interpkit.load(lazy.save(tmp_path / "lazy.ipk"))
+    _assert_same_stability(loaded, eager)

@@ -225,7 +225,7 @@ class ZarrCollector:
             return xr.DataArray(
                 data,
                 dims=("replicate", *like.dims),
-                coords={"replicate": np.arange(self.n), **like.coords},
+                coords={**like.coords, "replicate": np.arange(self.n)},
                 name=like.name,
                 attrs=like.attrs,
             )
@@ -238,7 +238,7 @@ class ZarrCollector:
             base_value = xr.DataArray(
                 self._root[f"{group}/base_value"][:],
                 dims=("replicate", *like.dims),
-                coords={"replicate": np.arange(self.n), **like.coords},
+                coords={**like.coords, "replicate": np.arange(self.n)},
                 name=like.name,
                 attrs=like.attrs,
             )
