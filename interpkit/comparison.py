@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -422,6 +423,12 @@ class Comparison:
         return mat
 
     # -- display --------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the comparison and every compared item to one file (see :func:`interpkit.load`)."""
+        from interpkit.persist import save
+
+        return save(self, path)
+
     def _notes(self) -> list[str]:
         notes = []
         if self.dropped:

@@ -165,6 +165,7 @@ class Explainer(BaseEstimator):
         progress: bool | None = None,
         X_explain: Any = None,
         checkpoint: Any = None,
+        keep_local: str = "auto",
         **scope_options: Any,
     ) -> StabilityResult:
         """Re-run the explanation over replicates and collect them.
@@ -214,6 +215,16 @@ class Explainer(BaseEstimator):
         checkpoint : str or path, optional
             A store every finished replicate is appended to; calling the same
             line again after an interruption computes only the missing ones.
+            A zarr directory (xarray, R and Julia open it); a store written
+            by another run (other data, parameters, seeds) is refused.
+        keep_local : {"auto", "all", "summary"}
+            Where the local explanations of ``X_explain`` go: ``"all"`` keeps
+            every replicate's in memory; ``"summary"`` streams them to disk
+            (the checkpoint, or a temporary store that lives as long as the
+            values) and ``result.extras["local"]`` holds them lazily
+            (dask-backed), so its summary is computed chunk by chunk;
+            ``"auto"`` is ``"all"`` up to 10**7 values (replicates x rows x
+            features), else ``"summary"``.
         **scope_options
             Options of the scope (e.g. LIME's ``kernel_widths``).
 
@@ -239,6 +250,7 @@ class Explainer(BaseEstimator):
             progress=progress,
             X_explain=X_explain,
             checkpoint=checkpoint,
+            keep_local=keep_local,
             **scope_options,
         )
 

@@ -26,7 +26,6 @@ dims                               meaning
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -168,45 +167,32 @@ class Explanation:
 
     # -- persistence ---------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Write to a ``.ipk`` zip of JSON metadata and ``.npy`` arrays (no pickle).
+        """Write to one file, a zipped zarr store (no pickle); read it with :func:`load`.
 
         Parameters
         ----------
         path : str or Path
-            Destination file.
+            Destination file (e.g. ``"lasso.ipk"``).
 
         Returns
         -------
         Path
             The written path.
         """
-        path = Path(path)
-        meta, arrays = _to_payload(self, as_arrays=True)
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("meta.json", json.dumps(meta, default=_json_default))
-            for name, arr in arrays.items():
-                with zf.open(f"{name}.npy", "w") as fh:
-                    np.save(fh, arr, allow_pickle=False)
-        return path
+        from interpkit.persist import save
+
+        return save(self, path)
 
 
-def load(path: str | Path) -> Explanation:
-    """Read an :class:`Explanation` written by :meth:`Explanation.save`."""
-    with zipfile.ZipFile(Path(path)) as zf:
-        meta = json.loads(zf.read("meta.json"))
-        if meta.get("format") != _FORMAT_VERSION:
-            raise ValueError(f"{path} is not an interpkit explanation file")
-        arrays = {}
-        for name in zf.namelist():
-            if name.endswith(".npy"):
-                with zf.open(name) as fh:
-                    arrays[name[:-4]] = np.load(fh, allow_pickle=False)
-    fields = meta["fields"]
-    for key in ("values", "data", "error", "base_value"):
-        spec = fields.get(key)
-        if isinstance(spec, dict) and spec.get("kind") == "dataarray":
-            fields[key] = _dataarray_from_spec(spec, arrays)
-    return Explanation(**fields)
+def load(path: str | Path) -> Any:
+    """Read an Explanation, StabilityResult or Comparison written by its ``save()``.
+
+    The type returned is the one the file holds; a file interpkit did not
+    write raises a ValueError naming it (see :mod:`interpkit.persist`).
+    """
+    from interpkit.persist import load as _load
+
+    return _load(path)
 
 
 def stack(explanations: list[Explanation], dim: str = "replicate") -> Explanation:
@@ -315,17 +301,6 @@ def _dataarray_spec(da: xr.DataArray, key: str, arrays: dict[str, np.ndarray]) -
         "name": da.name,
         "attrs": dict(da.attrs),
     }
-
-
-def _dataarray_from_spec(spec: dict, arrays: dict[str, np.ndarray]) -> xr.DataArray:
-    coords = {name: (tuple(c["dims"]), arrays[c["array"]]) for name, c in spec["coords"].items()}
-    return xr.DataArray(
-        arrays[spec["array"]],
-        dims=tuple(spec["dims"]),
-        coords=coords,
-        name=spec["name"],
-        attrs=spec["attrs"],
-    )
 
 
 def _to_payload(expl: Explanation, as_arrays: bool = False):

@@ -72,17 +72,19 @@ def test_to_frame_is_tidy(kind):
 
 
 def test_save_does_not_use_pickle(tmp_path):
+    import json
     import zipfile
 
-    # object-dtype string coordinates would need pickle; they are stored as unicode
+    # object-dtype string coordinates would need pickle; zarr stores them as UTF-8
     values = xr.DataArray(
         [1.0, 2.0], dims=("feature",), coords={"feature": np.array(["a", "b"], dtype=object)}
     )
     path = Explanation(values, method="m").save(tmp_path / "e.ipk")
     with zipfile.ZipFile(path) as zf:
-        names = zf.namelist()
-    assert "meta.json" in names and all(n.endswith((".npy", ".json")) for n in names)
-    loaded = interpkit.load(path)  # np.load(..., allow_pickle=False) inside
+        specs = [json.loads(zf.read(n)) for n in zf.namelist() if n.endswith(".zarray")]
+    assert specs and all(f["id"] != "pickle" for spec in specs for f in spec.get("filters") or [])
+    assert {f["id"] for spec in specs for f in spec.get("filters") or []} == {"vlen-utf8"}
+    loaded = interpkit.load(path)
     assert loaded.feature_names == ["a", "b"]
 
 

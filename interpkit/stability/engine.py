@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 __all__ = ["StabilityResult", "kendall_tau_matrix", "run_stability"]
 
 _INT32 = np.iinfo(np.int32).max
+KEEP_LOCAL = ("auto", "all", "summary")
+# keep_local="auto" keeps local explanations in memory up to this many values
+MAX_LOCAL_IN_MEMORY = 10**7
 
 
 def run_stability(
@@ -55,6 +58,7 @@ def run_stability(
     progress: bool | None = None,
     X_explain: Any = None,
     checkpoint: Any = None,
+    keep_local: str = "auto",
     **options: Any,
 ) -> StabilityResult:
     """Run a stability analysis; see :meth:`interpkit.Explainer.stability`."""
@@ -71,6 +75,8 @@ def run_stability(
         raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
+    if keep_local not in KEEP_LOCAL:
+        raise ValueError(f"keep_local must be one of {KEEP_LOCAL}, got {keep_local!r}")
     # the reference fit and every replicate compute with the same thread counts in any
     # process; threads that joblib's threading backend starts inherit OpenMP's from here
     with fixed_threads():
@@ -106,7 +112,8 @@ def run_stability(
         if scope == "rows" and scheme == "bootstrap":
             params["resampling"] = "weights" if shared["weighted"] else "duplicate rows"
         job = _Job(reference, scope, shared, X_eval_arr, X_explain, context)
-        collector = _collect(job, seeds, n_jobs, progress, checkpoint, params)
+        lazy = _lazy_names(job, len(seeds), keep_local)
+        collector = _collect(job, seeds, n_jobs, progress, checkpoint, params, lazy)
         with sequential_inner_joblib():
             reference_extras = job.extras_of(reference)
             reference_explanation = reference.explain()
@@ -188,16 +195,22 @@ def _collect(
     progress: bool | None,
     checkpoint: Any,
     params: dict[str, Any],
+    lazy: frozenset,
 ) -> Collector:
     collector: Collector = MemoryCollector()
     if checkpoint is not None:
         from interpkit.stability.store import open_checkpoint
 
-        collector = open_checkpoint(checkpoint, job, seeds, params)
+        collector = open_checkpoint(checkpoint, job, seeds, params, lazy)
+    elif lazy:
+        from interpkit.stability.store import temporary_store
+
+        collector = temporary_store(len(seeds), lazy)
     todo = [i for i in range(len(seeds)) if i not in collector.done()]
     # the job is an argument, not the callable, so that dask can scatter it (see _Job.__sizeof__)
     tasks = (delayed(_run_job)(job, i, int(seeds[i])) for i in todo)
-    outputs = _parallel(n_jobs)(tasks)
+    # streamed to disk: one record in memory at a time, not a batch of them
+    outputs = _parallel(n_jobs, batch_size=1 if lazy else "auto")(tasks)
     if progress is None:
         progress = sys.stderr.isatty()
     if progress:
@@ -225,15 +238,27 @@ def _nbytes(part: Any) -> int:
     return 0
 
 
-def _parallel(n_jobs: int | None) -> Parallel:
+def _parallel(n_jobs: int | None, batch_size: Any = "auto") -> Parallel:
     """joblib's Parallel yielding results as they come (for progress and checkpoints), or
     returning a list where the active backend cannot (ray's)."""
     try:
-        return Parallel(n_jobs=n_jobs, return_as="generator")
+        return Parallel(n_jobs=n_jobs, return_as="generator", batch_size=batch_size)
     except ValueError as err:
         if "does not support return_as" not in str(err):
             raise
-        return Parallel(n_jobs=n_jobs)
+        return Parallel(n_jobs=n_jobs, batch_size=batch_size)
+
+
+def _lazy_names(job: _Job, n_rep: int, keep_local: str) -> frozenset:
+    """``{"local"}`` when local explanations go to disk rather than memory."""
+    if job.X_explain is None or keep_local == "all":
+        return frozenset()
+    if keep_local == "auto":
+        # one replicate's local values are about as many as X_explain holds
+        n_values = n_rep * int(np.prod(np.shape(job.X_explain)))
+        if n_values <= MAX_LOCAL_IN_MEMORY:
+            return frozenset()
+    return frozenset({"local"})
 
 
 def _rows_reference(

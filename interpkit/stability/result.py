@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -172,7 +173,11 @@ class StabilityResult:
         if self.scheme == "permuted_labels":
             exceed = (np.abs(vals) >= np.abs(self.reference.values)).sum("replicate")
             stats["null_p_value"] = (1 + exceed) / (1 + self.n_replicates)
-        table = xr.Dataset(stats).to_dataframe()
+        table = xr.Dataset(stats)
+        if table.chunks:
+            # lazy (on-disk) replicates: one pass over the chunks computes every statistic
+            table = table.compute()
+        table = table.to_dataframe()
         table = table[list(stats)]
         if vals.dims != ("replicate", "feature"):
             return table.reset_index()
@@ -221,6 +226,16 @@ class StabilityResult:
             index=pd.Index(preds.coords["sample"].to_numpy(), name="sample"),
         )
         return frame
+
+    def save(self, path: str | Path) -> Path:
+        """Write everything (replicates, reference, predictions, info, extras) to one file.
+
+        A zipped zarr store, no pickle; :func:`interpkit.load` reads it back
+        exactly. Returns the written path.
+        """
+        from interpkit.persist import save
+
+        return save(self, path)
 
     def _repr_html_(self) -> str:
         head = (
