@@ -35,7 +35,10 @@ SLOW = {"gp", "mdi_plus"}
 
 
 def test_every_tabular_explainer_has_a_case():
-    tabular = {n for n, e in registry.entries().items() if e.tags().input_kind == "tabular"}
+    # scikit-learn's checks fit estimators from (X, y): explainers of a given network
+    # (Captum, refittable only with a user's train function) are checked by interpkit's own
+    tags = {n: e.tags() for n, e in registry.entries().items()}
+    tabular = {n for n, t in tags.items() if t.input_kind == "tabular" and t.refittable}
     assert tabular - SLOW == set(CASES)
 
 
