@@ -16,8 +16,7 @@ agreement its own percentile interval.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -26,107 +25,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from interpkit.agreement import METRIC_BASIS, METRICS, pairwise_metrics, rank_abs, share
 from interpkit.explanation import Explanation
 from interpkit.stability import StabilityResult
 
 __all__ = ["Comparison", "compare"]
 
-METRICS = ("spearman", "kendall", "jaccard", "sign")
 BASIS = (
     "rank = rank of |value| within each method (1 = most important, ties averaged); "
     "share = |value| / sum of |value| within each method"
 )
-_METRIC_BASIS = {
-    "spearman": "Spearman rho of |value|",
-    "kendall": "Kendall tau-b of |value|",
-    "jaccard": "Jaccard index of the top-k features by |value|",
-    "sign": "fraction of signs agreeing among features nonzero in both",
-}
 _JOINS = ("exact", "inner")
 
 Item = Explanation | StabilityResult
-
-
-# -- metrics on two aligned value vectors -------------------------------------------------
-def _rank_abs(values: np.ndarray) -> np.ndarray:
-    """Rank of ``|values|`` along the last axis, 1 = largest, ties averaged."""
-    from scipy.stats import rankdata
-
-    return rankdata(-np.abs(values), axis=-1, method="average")
-
-
-def _share(values: np.ndarray) -> np.ndarray:
-    """``|values| / sum |values|`` along the last axis (NaN where all are zero)."""
-    a = np.abs(values)
-    total = a.sum(axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, a / np.where(total > 0, total, 1.0), np.nan)
-
-
-def _top_set(values: np.ndarray, k: int) -> set[int]:
-    """Indices of the ``k`` largest ``|values|``; ties broken by position (feature order)."""
-    order = np.argsort(-np.abs(values), kind="stable")
-    return {int(i) for i in order[:k]}
-
-
-def _spearman(a: np.ndarray, b: np.ndarray, k: int) -> float:
-    from scipy.stats import spearmanr
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # constant input -> NaN, said in the docs
-        return float(spearmanr(np.abs(a), np.abs(b)).statistic)
-
-
-def _kendall(a: np.ndarray, b: np.ndarray, k: int) -> float:
-    from scipy.stats import kendalltau
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(kendalltau(np.abs(a), np.abs(b)).statistic)
-
-
-def _jaccard(a: np.ndarray, b: np.ndarray, k: int) -> float:
-    sa, sb = _top_set(a, k), _top_set(b, k)
-    return len(sa & sb) / len(sa | sb)
-
-
-def _sign(a: np.ndarray, b: np.ndarray, k: int) -> float:
-    both = (a != 0) & (b != 0)
-    if not both.any():
-        return float("nan")
-    return float(np.mean(np.sign(a[both]) == np.sign(b[both])))
-
-
-_METRIC_FUNCS: dict[str, Callable[[np.ndarray, np.ndarray, int], float]] = {
-    "spearman": _spearman,
-    "kendall": _kendall,
-    "jaccard": _jaccard,
-    "sign": _sign,
-}
-
-
-def pairwise_metrics(a: np.ndarray, b: np.ndarray, top_k: int) -> dict[str, float]:
-    """All agreement metrics between two aligned value vectors.
-
-    Parameters
-    ----------
-    a, b : numpy.ndarray
-        Values of two methods over the same features, in the same order.
-    top_k : int
-        Size of the top sets for the Jaccard index.
-
-    Returns
-    -------
-    dict of str to float
-        ``spearman``, ``kendall``, ``jaccard`` and ``sign``.
-
-    Examples
-    --------
-    >>> pairwise_metrics(np.array([3.0, 2, 1]), np.array([1.0, 2, 3]), 1)["spearman"]
-    -1.0
-    """
-    k = min(top_k, len(a))
-    return {m: f(a, b, k) for m, f in _METRIC_FUNCS.items()}
 
 
 # -- input handling -------------------------------------------------------------------------
@@ -270,11 +181,11 @@ class Comparison:
 
     def ranks(self) -> pd.DataFrame:
         """Rank of ``|value|`` per method (1 = most important, ties averaged)."""
-        return self.values.apply(lambda col: pd.Series(_rank_abs(col.to_numpy()), col.index))
+        return self.values.apply(lambda col: pd.Series(rank_abs(col.to_numpy()), col.index))
 
     def shares(self) -> pd.DataFrame:
         """``|value| / sum |value|`` per method."""
-        return self.values.apply(lambda col: pd.Series(_share(col.to_numpy()), col.index))
+        return self.values.apply(lambda col: pd.Series(share(col.to_numpy()), col.index))
 
     def _replicate_values(self, name: str) -> np.ndarray:
         """Replicate values of a stability item, shape (replicate, feature), compared features."""
@@ -293,7 +204,7 @@ class Comparison:
         item = self.items[name]
         if isinstance(item, StabilityResult):
             summary = item.summary(level=self.level).reindex(self.features)
-            shares = _share(self._replicate_values(name))
+            shares = share(self._replicate_values(name))
             lo, hi = (1 - self.level) / 2, 1 - (1 - self.level) / 2
             cols["lower"] = summary["lower"].to_numpy()
             cols["upper"] = summary["upper"].to_numpy()
@@ -388,7 +299,7 @@ class Comparison:
             stats, info = self._interval_rows(a, b)
             for metric in METRICS:
                 s = stats.get(metric, {"mean": np.nan, "lower": np.nan, "upper": np.nan})
-                basis = _METRIC_BASIS[metric].replace("top-k", f"top-{k}")
+                basis = METRIC_BASIS[metric].replace("top-k", f"top-{k}")
                 rows.append(
                     {"method_a": a, "method_b": b, "metric": metric, "value": point[metric]}
                     | {key: float(v) for key, v in s.items()}
