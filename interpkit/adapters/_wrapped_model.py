@@ -8,12 +8,14 @@ is impossible, so ``scope="rows"`` stability is refused with a message.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sklearn.base import clone
 
 from interpkit._validation import check_X, feature_names_of
 from interpkit.explainer import Explainer
+from interpkit.tags import ExplainerTags
 
 
 class WrappedModelExplainer(Explainer):
@@ -45,6 +47,20 @@ class WrappedModelExplainer(Explainer):
             return super().fit(X, y)
         X_arr = check_X(X, what=f"X ({self._rows_role})")
         return self._fit_checked(X_arr, None, feature_names_of(X, X_arr.shape[1]))
+
+    def __interpkit_tags__(self) -> ExplainerTags:
+        # with a fitted model= there is nothing to refit and no target to fit on
+        refittable = self.model is None
+        return replace(
+            super().__interpkit_tags__(),
+            tasks=("regression", "binary"),
+            refittable=refittable,
+            requires_y=refittable,
+        )
+
+    def _fixed_model_scopes(self, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        """``scopes`` with ``"rows"`` in front where the model can be refit."""
+        return ("rows", *scopes) if self.model is None else scopes
 
     def _scope_refusal(self, scope: str) -> str | None:
         if scope == "rows" and self.model is not None:

@@ -104,15 +104,10 @@ class LimeExplainer(WrappedModelExplainer):
 
     # -- contract hooks ------------------------------------------------------------
     def __interpkit_tags__(self) -> ExplainerTags:
-        refittable = self.model is None
-        fixed = ("seed", "kernel_width")
         return replace(
             super().__interpkit_tags__(),
-            tasks=("regression", "binary"),
-            refittable=refittable,
             stochastic=True,
-            scopes=("rows", *fixed) if refittable else fixed,
-            requires_y=refittable,
+            scopes=self._fixed_model_scopes(("seed", "kernel_width")),
         )
 
     def _stability_setup(self, scope: str, X: Any, y: Any, options: dict[str, Any]) -> dict:

@@ -157,20 +157,14 @@ class ShapExplainer(WrappedModelExplainer):
         self.additivity_tol = additivity_tol
         self.random_state = random_state
 
-    # -- public API ------------------------------------------------------------
-
     # -- contract hooks --------------------------------------------------------
     def __interpkit_tags__(self) -> ExplainerTags:
-        refittable = self.model is None
         # "seed" only for Monte-Carlo algorithms ("auto" counts as deterministic until fit)
-        scopes = ("rows",) * refittable + ("background",) + ("seed",) * self._is_stochastic()
+        fixed = ("background",) + ("seed",) * self._is_stochastic()
         return replace(
             super().__interpkit_tags__(),
-            tasks=("regression", "binary"),
-            refittable=refittable,
             stochastic=self._is_stochastic(),
-            scopes=scopes,
-            requires_y=refittable,
+            scopes=self._fixed_model_scopes(fixed),
         )
 
     def _scope_refusal(self, scope: str) -> str | None:
