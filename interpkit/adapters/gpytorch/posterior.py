@@ -186,7 +186,6 @@ def _mixture(
     n, m = state.X.shape[0], Z.shape[0]
     first = np.zeros(m)
     second = np.zeros(m)
-    eye = torch.eye(n, dtype=torch.float64, device=state.device)
     chunk = _chunk(n, m, state.device)
     with torch.no_grad():
         for start in range(0, theta.shape[0], chunk):
@@ -195,10 +194,8 @@ def _mixture(
             set_batch(state.table, kb, block)
             noise = torch.as_tensor(block[:, -1], device=state.device)
             K = kb(state.X).to_dense()
-            if state.noise_scale is None:
-                L = gk.safe_cholesky(K + noise[:, None, None] * eye)
-            else:
-                L = gk.safe_cholesky(K + torch.diag_embed(_row_noise(state, noise)))
+            K.diagonal(dim1=-2, dim2=-1).add_(_row_noise(state, noise))  # as batched_log_ml
+            L = gk.safe_cholesky(K)
             alpha = torch.cholesky_solve(state.y.expand(block.shape[0], n).unsqueeze(-1), L)
             Ks = kb(Z, state.X).to_dense()  # (b, m, n)
             mean = (Ks @ alpha).squeeze(-1)
