@@ -209,8 +209,11 @@ def activations(
     ----------
     model : torch.nn.Module
         A Hugging Face ``PreTrainedModel`` (its ``hidden_states``: layer
-        ``"embeddings"`` then ``"layer_1"`` .. ``"layer_L"``) or any module
-        (the outputs of its named submodules, e.g. ``"encoder.layer.2"``).
+        ``"embeddings"`` then ``"layer_1"`` .. ``"layer_L"``), a TransformerLens
+        ``HookedTransformer`` or ``TransformerBridge`` (hook names, e.g.
+        ``"blocks.0.hook_resid_post"``, read with ``run_with_cache``; default
+        every block's ``hook_resid_post``, an int i meaning block i's) or any
+        module (the outputs of its named submodules, e.g. ``"encoder.layer.2"``).
     inputs : sequence of str, tensor or array
         Texts (tokenized with ``tokenizer``, by default the model's own, loaded
         offline from ``model.name_or_path``), or a tensor/array batched along
@@ -239,7 +242,7 @@ def activations(
     -------
     Activations
     """
-    from interpkit.representations import _extract
+    from interpkit.representations import _extract, _lens
 
     if pooling not in POOLINGS:
         raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
@@ -248,6 +251,13 @@ def activations(
     torch = _extract.torch_backend()
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"activations() takes a torch.nn.Module, got {type(model).__name__}")
+    if _lens.is_lens_model(model):
+        if random_init:
+            model = _lens.reinitialised(model, random_state)
+        arrays, texts, mask, info = _lens.lens_activations(
+            model, inputs, layers, pooling, batch_size, tokenizer, max_length, progress
+        )
+        return _stack(arrays, texts, mask, _meta(model, pooling, random_init, random_state, info))
     if random_init:
         model = _extract.reinitialised(model, random_state)
     if _extract.is_hf_model(model):
@@ -264,11 +274,16 @@ def activations(
             model, inputs, layers, pooling, batch_size, progress
         )
         texts = None
-    meta = {
+    return _stack(arrays, texts, mask, _meta(model, pooling, random_init, random_state, info))
+
+
+def _meta(
+    model: Any, pooling: str | None, random_init: bool, random_state: Any, info: dict[str, Any]
+) -> dict[str, Any]:
+    return {
         "model": type(model).__name__,
         "pooling": pooling,
         "random_init": bool(random_init),
         "random_state": random_state,
         **info,
     }
-    return _stack(arrays, texts, mask, meta)
