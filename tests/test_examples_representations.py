@@ -68,3 +68,13 @@ def test_review_concepts(tmp_path, cache):
         assert res["fastcav"].random_scores.sizes["run"] == 10
         assert res["agreement"]["cosine"] == pytest.approx(table.loc[concept, "cosine"])
     assert len(html_files(tmp_path)) == 6
+
+
+@pytest.mark.slow
+def test_bench_representations_smoke(capsys):
+    bench = load_script("benchmarks/bench_representations.py")
+    out = bench.main(["--n", "60", "--repeat", "1", "--threads", "1", "--batch-size", "16"])
+    assert out["max_diff"] == 0.0  # the same numbers as transformers called directly
+    assert out["overhead"] > 0 and out["cavs"]["cosine_fastcav_sgd"] > 0.5
+    assert out["memory"]["n_texts"] == 60 and out["memory"]["result_mb"] > 0
+    assert "peak memory" in capsys.readouterr().out
