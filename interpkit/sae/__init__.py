@@ -6,12 +6,28 @@
 * :class:`SparseAutoencoder`: the trained weights as arrays; ``encode`` /
   ``decode`` need no torch.
 
+* :func:`survey`: L0, fraction of variance unexplained, dead and dense
+  features, the density histogram, each feature's top-activating contexts
+  (highlighted tokens, escaped HTML) and its effect on logits
+  (:func:`logit_effects`, decoder atom @ W_U).
+
 Importing this package imports neither torch nor sae_lens.
 """
 
 from __future__ import annotations
 
+from interpkit.sae.contexts import Context, context_html
 from interpkit.sae.model import SparseAutoencoder
+from interpkit.sae.survey import FeatureSurvey, logit_effects, survey
 from interpkit.sae.train import KINDS, train_sae
 
-__all__ = ["KINDS", "SparseAutoencoder", "train_sae"]
+__all__ = [
+    "KINDS",
+    "Context",
+    "FeatureSurvey",
+    "SparseAutoencoder",
+    "context_html",
+    "logit_effects",
+    "survey",
+    "train_sae",
+]

@@ -1,0 +1,138 @@
+"""Figures for :mod:`interpkit.sae` results (they draw, never compute).
+
+=============================  ===============================================
+function                       input
+=============================  ===============================================
+:func:`density_histogram`      FeatureSurvey (``interpkit.sae.survey``)
+:func:`feature_cards`          FeatureSurvey: top contexts as shaded tokens
+:func:`seed_matching`          SeedStability (``interpkit.sae.seed_stability``)
+:func:`concept_alignment`      ConceptAlignment (``interpkit.sae.concept_alignment``)
+:func:`group_frequencies`      GroupComparison (``interpkit.sae.compare_groups``)
+=============================  ===============================================
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from interpkit.plots._common import NEUTRAL, PALETTE, TEMPLATE, new_figure
+
+if TYPE_CHECKING:
+    from interpkit.sae import FeatureSurvey
+
+__all__ = ["density_histogram", "feature_cards"]
+
+_ORANGE = (242, 142, 43)
+_CHAR_WIDTH = 8.0  # px per character of the monospace card font
+
+
+def _check(obj: Any, cls_name: str, func: str) -> None:
+    if type(obj).__name__ != cls_name:
+        raise TypeError(f"{func}() takes a {cls_name}, got {type(obj).__name__}")
+
+
+def density_histogram(survey: FeatureSurvey) -> go.Figure:
+    """Histogram of log10 feature density (share of rows a feature is active on)."""
+    _check(survey, "FeatureSurvey", "density_histogram")
+    bins, counts = survey.density_bins, survey.density_counts
+    fig = new_figure(
+        title=(
+            f"Feature density: L0 {survey.l0:.2f}, FVU {survey.fvu:.3f}, "
+            f"{survey.n_dead} dead and {survey.n_dense} dense of {len(survey.features)}"
+        ),
+        xaxis_title="log10 density (share of rows where the feature is active)",
+        yaxis_title="features",
+        bargap=0.05,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=(bins[:-1] + bins[1:]) / 2,
+            y=counts,
+            width=np.diff(bins),
+            marker_color=PALETTE[0],
+            name="live features",
+            hovertemplate="log10 density %{x:.2f}: %{y} features<extra></extra>",
+        )
+    )
+    threshold = np.log10(survey.params["dense_threshold"])
+    fig.add_vline(
+        x=threshold,
+        line_dash="dash",
+        line_color=NEUTRAL,
+        annotation_text=f"dense > {survey.params['dense_threshold']:g}",
+    )
+    return fig
+
+
+def feature_cards(survey: FeatureSurvey, features: Sequence[int] | None = None) -> go.Figure:
+    """Each feature's top-activating contexts as tokens shaded by its activation.
+
+    Tokens are HTML-escaped before plotly renders them; the top-activating
+    token of each line is bold. ``features`` defaults to
+    ``survey.top_features(4)``.
+    """
+    _check(survey, "FeatureSurvey", "feature_cards")
+    features = survey.top_features(4) if features is None else [int(f) for f in features]
+    annotations: list[dict[str, Any]] = []
+    line = 0
+    longest = 10.0
+    for f in features:
+        ctx = survey.contexts_of(f)
+        row = survey.features.loc[f]
+        annotations.append(
+            _token(
+                f"<b>feature {f}</b>  density {row['density']:.3g}, max {row['max']:.3g}",
+                0.0,
+                line,
+                None,
+            )
+        )
+        line += 1
+        scale = max((c.activation for c in ctx), default=1.0)
+        for c in ctx:
+            x = 0.0
+            for i, (tok, val) in enumerate(zip(c.tokens, c.values, strict=True)):
+                text = html.escape(tok)
+                if i == c.focus:
+                    text = f"<b>{text}</b>"
+                annotations.append(_token(text, x, line, min(max(val / scale, 0.0), 1.0)))
+                x += len(tok) + 1
+            annotations.append(_token(f"({c.activation:.3g})", x + 1, line, None, NEUTRAL))
+            longest = max(longest, x + 10)
+            line += 1
+        if not ctx:
+            annotations.append(_token("(never active)", 0.0, line, None, NEUTRAL))
+            line += 1
+    height = max(200, 26 * line + 90)
+    fig = go.Figure()
+    fig.update_layout(
+        template=TEMPLATE,
+        title="Top-activating contexts per feature (shade: the feature's activation)",
+        annotations=annotations,
+        height=height,
+        width=int(min(max(longest * _CHAR_WIDTH + 120, 600), 1400)),
+        xaxis={"visible": False, "range": [-1, longest]},
+        yaxis={"visible": False, "range": [line, -1]},
+        margin={"l": 20, "r": 20, "t": 60, "b": 20},
+    )
+    return fig
+
+
+def _token(text: str, x: float, y: float, alpha: float | None, color: str = "#222") -> dict:
+    bg = "rgba(0,0,0,0)" if alpha is None else f"rgba{(*_ORANGE, round(alpha, 2))}"
+    return {
+        "text": text,
+        "x": x,
+        "y": y,
+        "xref": "x",
+        "yref": "y",
+        "xanchor": "left",
+        "showarrow": False,
+        "bgcolor": bg,
+        "font": {"family": "DejaVu Sans Mono, monospace", "size": 12, "color": color},
+    }
