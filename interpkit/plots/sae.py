@@ -23,9 +23,9 @@ import plotly.graph_objects as go
 from interpkit.plots._common import NEUTRAL, PALETTE, TEMPLATE, new_figure
 
 if TYPE_CHECKING:
-    from interpkit.sae import FeatureSurvey
+    from interpkit.sae import FeatureSurvey, SeedStability
 
-__all__ = ["density_histogram", "feature_cards"]
+__all__ = ["density_histogram", "feature_cards", "seed_matching"]
 
 _ORANGE = (242, 142, 43)
 _CHAR_WIDTH = 8.0  # px per character of the monospace card font
@@ -136,3 +136,43 @@ def _token(text: str, x: float, y: float, alpha: float | None, color: str = "#22
         "bgcolor": bg,
         "font": {"family": "DejaVu Sans Mono, monospace", "size": 12, "color": color},
     }
+
+
+def seed_matching(stability: SeedStability) -> go.Figure:
+    """Histogram of matched-atom cosines over all seed pairs, the null's beside it."""
+    _check(stability, "SeedStability", "seed_matching")
+    n_pairs = stability.cosines.groupby(["seed_a", "seed_b"]).ngroups
+    fig = new_figure(
+        title=(
+            f"Decoder atoms matched across {len(stability.seeds)} seeds "
+            f"({n_pairs} pairs, Hungarian matching on cosine)"
+        ),
+        xaxis_title="cosine of the matched atom in the other seed's SAE",
+        yaxis_title="share of features",
+        barmode="overlay",
+    )
+    bins = {"start": -0.2, "end": 1.0001, "size": 0.025}
+    fig.add_trace(
+        go.Histogram(
+            x=stability.cosines["cosine"],
+            xbins=bins,
+            histnorm="probability",
+            name="data",
+            marker_color=PALETTE[0],
+            opacity=0.8,
+        )
+    )
+    if stability.null_cosines is not None:
+        fig.add_trace(
+            go.Histogram(
+                x=stability.null_cosines["cosine"],
+                xbins=bins,
+                histnorm="probability",
+                name=f"null: {stability.null}",
+                marker_color=NEUTRAL,
+                opacity=0.6,
+            )
+        )
+    for t in (0.7, 0.9):
+        fig.add_vline(x=t, line_dash="dot", line_color="#555", annotation_text=f"{t:g}")
+    return fig

@@ -11,18 +11,28 @@
   (highlighted tokens, escaped HTML) and its effect on logits
   (:func:`logit_effects`, decoder atom @ W_U).
 
+* :func:`seed_stability`: SAEs trained with several seeds, decoder atoms
+  paired by the Hungarian algorithm (:func:`match_atoms`), the share matched
+  above 0.7 / 0.9, beside the same on a null (Gaussian with the data's
+  covariance, shuffled units, or a random-init model's activations).
+
 Importing this package imports neither torch nor sae_lens.
 """
 
 from __future__ import annotations
 
 from interpkit.sae.contexts import Context, context_html
+from interpkit.sae.matching import AtomMatch, SeedStability, match_atoms, seed_stability
 from interpkit.sae.model import SparseAutoencoder
 from interpkit.sae.survey import FeatureSurvey, logit_effects, survey
 from interpkit.sae.train import KINDS, train_sae
 
 __all__ = [
     "KINDS",
+    "AtomMatch",
+    "SeedStability",
+    "match_atoms",
+    "seed_stability",
     "Context",
     "FeatureSurvey",
     "SparseAutoencoder",
