@@ -23,9 +23,15 @@ import plotly.graph_objects as go
 from interpkit.plots._common import NEUTRAL, PALETTE, TEMPLATE, new_figure
 
 if TYPE_CHECKING:
-    from interpkit.sae import FeatureSurvey, SeedStability
+    from interpkit.sae import ConceptAlignment, FeatureSurvey, GroupComparison, SeedStability
 
-__all__ = ["density_histogram", "feature_cards", "seed_matching"]
+__all__ = [
+    "concept_alignment",
+    "density_histogram",
+    "feature_cards",
+    "group_frequencies",
+    "seed_matching",
+]
 
 _ORANGE = (242, 142, 43)
 _CHAR_WIDTH = 8.0  # px per character of the monospace card font
@@ -175,4 +181,82 @@ def seed_matching(stability: SeedStability) -> go.Figure:
         )
     for t in (0.7, 0.9):
         fig.add_vline(x=t, line_dash="dot", line_color="#555", annotation_text=f"{t:g}")
+    return fig
+
+
+def concept_alignment(alignment: ConceptAlignment) -> go.Figure:
+    """Each concept's best cosine with an SAE atom, the random-direction null's 95th
+    percentile marked."""
+    _check(alignment, "ConceptAlignment", "concept_alignment")
+    table = alignment.table
+    names = [str(n) for n in table.index]
+    fig = new_figure(
+        title="Concept directions vs their closest SAE decoder atom",
+        xaxis_title="cosine with the best-matching atom",
+        yaxis={"autorange": "reversed"},
+        xaxis={"range": [min(0.0, float(table["cosine"].min()) - 0.05), 1.0]},
+    )
+    fig.add_trace(
+        go.Bar(
+            x=table["cosine"],
+            y=names,
+            orientation="h",
+            marker_color=PALETTE[0],
+            name="best atom",
+            text=[f"feature {f}" for f in table["feature"]],
+            hovertemplate="%{y}: cosine %{x:.3f} with %{text}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=table["runner_up"],
+            y=names,
+            mode="markers",
+            marker={"color": PALETTE[1], "symbol": "diamond", "size": 9},
+            name="second-best atom",
+        )
+    )
+    q95 = float(table["null_q95"].iloc[0])
+    fig.add_vline(
+        x=q95, line_dash="dash", line_color=NEUTRAL, annotation_text="random direction, 95%"
+    )
+    fig.update_layout(height=max(260, 60 * len(names) + 160))
+    return fig
+
+
+def group_frequencies(comparison: GroupComparison, top: int = 20) -> go.Figure:
+    """Difference in firing frequency (b - a) of the ``top`` most different features,
+    with bootstrap intervals."""
+    _check(comparison, "GroupComparison", "group_frequencies")
+    table = comparison.table.head(top)
+    a, b = comparison.names
+    labels = [f"feature {f}" for f in table.index]
+    colors = [PALETTE[3] if e else NEUTRAL for e in table["excludes_zero"]]
+    fig = new_figure(
+        title=f"SAE feature frequency: {b} minus {a} ({comparison.level:.0%} bootstrap intervals)",
+        xaxis_title=f"share of rows where the feature fires, {b} - {a}",
+        yaxis={"autorange": "reversed"},
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=table["difference"],
+            y=labels,
+            mode="markers",
+            marker={"color": colors, "size": 9},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": table["upper"] - table["difference"],
+                "arrayminus": table["difference"] - table["lower"],
+                "color": "#777",
+            },
+            customdata=np.column_stack([table["freq_a"], table["freq_b"]]),
+            hovertemplate=(
+                f"%{{y}}: {a} %{{customdata[0]:.3f}}, {b} %{{customdata[1]:.3f}}<extra></extra>"
+            ),
+            showlegend=False,
+        )
+    )
+    fig.add_vline(x=0, line_color="#444")
+    fig.update_layout(height=max(300, 24 * len(labels) + 160))
     return fig

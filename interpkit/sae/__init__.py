@@ -16,11 +16,21 @@
   above 0.7 / 0.9, beside the same on a null (Gaussian with the data's
   covariance, shuffled units, or a random-init model's activations).
 
+* :func:`concept_alignment`: each CAV / probe direction's best-matching
+  decoder atom against random directions; :func:`compare_groups`: feature
+  firing frequencies in two groups of inputs with bootstrap intervals.
+
 Importing this package imports neither torch nor sae_lens.
 """
 
 from __future__ import annotations
 
+from interpkit.sae.compare import (
+    ConceptAlignment,
+    GroupComparison,
+    compare_groups,
+    concept_alignment,
+)
 from interpkit.sae.contexts import Context, context_html
 from interpkit.sae.matching import AtomMatch, SeedStability, match_atoms, seed_stability
 from interpkit.sae.model import SparseAutoencoder
@@ -30,6 +40,10 @@ from interpkit.sae.train import KINDS, train_sae
 __all__ = [
     "KINDS",
     "AtomMatch",
+    "ConceptAlignment",
+    "GroupComparison",
+    "compare_groups",
+    "concept_alignment",
     "SeedStability",
     "match_atoms",
     "seed_stability",
