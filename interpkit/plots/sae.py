@@ -218,7 +218,11 @@ def concept_alignment(alignment: ConceptAlignment) -> go.Figure:
     )
     q95 = float(table["null_q95"].iloc[0])
     fig.add_vline(
-        x=q95, line_dash="dash", line_color=NEUTRAL, annotation_text="random direction, 95%"
+        x=q95,
+        line_dash="dash",
+        line_color=NEUTRAL,
+        annotation_text="random direction, 95%",
+        annotation_position="bottom right",
     )
     fig.update_layout(height=max(260, 60 * len(names) + 160))
     return fig
