@@ -39,6 +39,9 @@ function                        input
 :func:`kernel_convergence`      KernelConvergence (``adapters.shap.kernel_convergence``)
 :func:`baseline_comparison`     BaselineSensitivity (``adapters.shap.baseline_sensitivity``)
 :func:`marginal_vs_conditional` MarginalVsConditional (``adapters.shap.marginal_vs_conditional``)
+:mod:`sae`                      SAE results: ``sae.density_histogram``, ``sae.feature_cards``,
+                                ``sae.seed_matching``, ``sae.concept_alignment``,
+                                ``sae.group_frequencies``
 :mod:`gp`                       GP results: ``gp.kernel_sections``, ``gp.sample_paths``,
                                 ``gp.prior_posterior``, ``gp.posterior_band``,
                                 ``gp.ml_surface``, ``gp.relevance``, ``gp.restarts``
@@ -52,7 +55,7 @@ This package imports plotly; ``import interpkit`` alone does not.
 
 from __future__ import annotations
 
-from interpkit.plots import gp
+from interpkit.plots import gp, sae
 from interpkit.plots._common import TEMPLATE
 from interpkit.plots.boosting import boosting_stages
 from interpkit.plots.compare import agreement_heatmap, compare_intervals, rank_bump
@@ -105,6 +108,7 @@ __all__ = [
     "prediction_stability",
     "rank_bump",
     "replicate_distribution",
+    "sae",
     "shap_bar",
     "shap_heatmap",
     "shape_function",
