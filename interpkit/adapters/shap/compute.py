@@ -64,8 +64,13 @@ def shap_values(
     background: np.ndarray,
     weights: np.ndarray | None,
     seed: int | None,
+    info: dict[str, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """SHAP values ``phi`` (n, p) and base values (n,) of ``X`` against ``background``."""
+    """SHAP values ``phi`` (n, p) and base values (n,) of ``X`` against ``background``.
+
+    ``info``, when given, receives ``"float32_slack"`` for TreeSHAP: the bound
+    on the additivity residual left by shap's float32 leaf values.
+    """
     shap = import_backend("shap", "ShapExplainer")
     n, p = X.shape
     algo = setup.algorithm
@@ -74,14 +79,14 @@ def shap_values(
         if algo == "linear":
             phi, base = _linear(shap, setup, X, background, weights)
         elif algo == "tree":
-            ex = shap.TreeExplainer(
-                setup.model,
-                data=background,
-                feature_perturbation="interventional",
-                model_output=setup.tree_output,
+            from interpkit.adapters.shap.tree_exact import interventional_tree_shap
+
+            # exact branch decisions inside shap's float32 kernel (see tree_exact)
+            phi, base, slack = interventional_tree_shap(
+                shap, setup.model, X, background, setup.tree_output
             )
-            phi = np.asarray(ex.shap_values(X, check_additivity=False), dtype=np.float64)
-            base = np.asarray(ex.expected_value, dtype=np.float64).ravel()
+            if info is not None:
+                info["float32_slack"] = slack
             if phi.ndim == 3:  # (n, p, classes): the positive class
                 phi, base = phi[:, :, -1], base[-1:]
             base = np.broadcast_to(base[-1], (n,))

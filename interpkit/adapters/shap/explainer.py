@@ -204,8 +204,11 @@ class ShapExplainer(WrappedModelExplainer):
     def _replicate(
         self, scope: str, seed: int, index: int, shared: dict[str, Any]
     ) -> tuple[ShapExplainer, dict[str, Any]]:
+        flag = self.__dict__.setdefault("_additivity_flag", {})  # replicates warn once too
         if scope == "rows":
-            return super()._replicate(scope, seed, index, shared)
+            rep, info = super()._replicate(scope, seed, index, shared)
+            rep._additivity_flag = flag
+            return rep, info
         rep = copy.copy(self)
         rep._scope = scope
         if scope == "background":
@@ -296,20 +299,32 @@ class ShapExplainer(WrappedModelExplainer):
         seed: int | None = None,
         setup: ShapSetup | None = None,
     ) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
-        """``(phi, base, additivity_error, f(X))`` of rows X (fitted background by default)."""
+        """``(phi, base, additivity_error, f(X))`` of rows X (fitted background by default).
+
+        A row misses additivity when ``|sum(phi) + base - f(x)|`` exceeds
+        ``additivity_tol * max(1, |f(x)|)`` plus, for TreeSHAP, the bound left
+        by shap's float32 leaf values; the first miss warns once per
+        explainer (and its stability replicates), with its size.
+        """
         setup = self._setup() if setup is None else setup
         if background is None:
             background, weights = self.background_, self.background_weights_
-        phi, base = shap_values(setup, X, background, weights, self.seed_ if seed is None else seed)
+        info: dict[str, float] = {}
+        seed = self.seed_ if seed is None else seed
+        phi, base = shap_values(setup, X, background, weights, seed, info=info)
         fx = setup.f(X)
         gap = np.abs(phi.sum(axis=1) + base - fx)
         error = float(gap.max())
-        bad = gap > self.additivity_tol * np.maximum(1.0, np.abs(fx))
-        if bad.any():
+        tol = self.additivity_tol * np.maximum(1.0, np.abs(fx)) + info.get("float32_slack", 0.0)
+        self.additivity_tolerance_ = float(tol.max())
+        bad = gap > tol
+        flag = self.__dict__.setdefault("_additivity_flag", {})
+        if bad.any() and not flag.get("warned"):
+            flag["warned"] = True
             warnings.warn(
                 f"SHAP values of {int(bad.sum())} of {len(gap)} rows do not add up to the model "
                 f"output: |sum(phi) + base - f(x)| up to {error:.3g} ({setup.algorithm}); "
-                "recorded in annotations['additivity_error']",
+                "recorded in annotations['additivity_error'] (warned once per explainer)",
                 RuntimeWarning,
                 stacklevel=3,
             )
@@ -360,7 +375,11 @@ class ShapExplainer(WrappedModelExplainer):
             setup,
             base_value=base_value,
             data=data,
-            annotations={"additivity_error": error, "max_abs_output": float(np.abs(fx).max())},
+            annotations={
+                "additivity_error": error,
+                "additivity_tolerance": self.additivity_tolerance_,
+                "max_abs_output": float(np.abs(fx).max()),
+            },
             kind="local",
             **params,
         )
@@ -384,7 +403,11 @@ class ShapExplainer(WrappedModelExplainer):
             values,
             setup,
             base_value=float(base.mean()),
-            annotations={"additivity_error": error, "n_rows": float(phi.shape[0])},
+            annotations={
+                "additivity_error": error,
+                "additivity_tolerance": self.additivity_tolerance_,
+                "n_rows": float(phi.shape[0]),
+            },
             kind="global",
             **params,
         )
