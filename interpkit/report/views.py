@@ -298,4 +298,5 @@ def _seed_text(info: pd.DataFrame) -> str:
     shown = ", ".join(str(int(s)) for s in seeds[:5])
     return f"{shown}{', ...' if len(seeds) > 5 else ''} ({len(seeds)} replicate seeds)"
 
+
 from interpkit.report import classes as _classes  # noqa: E402, F401 - registers multiclass views
