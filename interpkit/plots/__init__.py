@@ -118,3 +118,15 @@ __all__ = [
     "tree_partition",
     "waterfall",
 ]
+
+# results of multiclass models (a "class" dim): class_= selects one, else a panel per class
+from interpkit.plots._classes import by_class as _by_class  # noqa: E402
+
+importance = _by_class(importance)
+contributions = _by_class(contributions)
+waterfall = _by_class(waterfall)
+beeswarm = _by_class(beeswarm)
+dependence = _by_class(dependence)
+shap_heatmap = _by_class(shap_heatmap)
+shap_bar = _by_class(shap_bar, mode="aggregate")
+stability = _by_class(stability, mode="aggregate")

@@ -79,7 +79,21 @@ def add_result(report: Report, obj: Any, title: str | None = None) -> None:
             f"with _add_to_report_(); got {type(obj).__name__}. Use add_figure / add_table "
             "for figures and tables."
         )
+    _additivity_note(report, obj)
     report._record_provenance(obj, title)
+
+
+def _additivity_note(report: Report, obj: Any) -> None:
+    """One sentence when an additive explanation misses additivity beyond its tolerance."""
+    expl = obj.reference if isinstance(obj, StabilityResult) else obj
+    notes = getattr(expl, "annotations", None) or {}
+    error, tol = notes.get("additivity_error"), notes.get("additivity_tolerance")
+    if error is None or tol is None or not error > tol:
+        return
+    report.add_text(
+        f"Warning: these {expl.method} values do not add up to the model output: "
+        f"|sum(values) + base - f(x)| reaches {error:.3g} (tolerance {tol:.3g})."
+    )
 
 
 # -- explanations ---------------------------------------------------------------------
@@ -283,3 +297,6 @@ def _seed_text(info: pd.DataFrame) -> str:
     seeds = np.asarray(info["seed"])
     shown = ", ".join(str(int(s)) for s in seeds[:5])
     return f"{shown}{', ...' if len(seeds) > 5 else ''} ({len(seeds)} replicate seeds)"
+
+
+from interpkit.report import classes as _classes  # noqa: E402, F401 - registers multiclass views
