@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from interpkit.report.conclusions import note_analysis
 from interpkit.report.html import Report
 from interpkit.report.linear import (
     _add_method_section,
@@ -101,6 +102,7 @@ def analysis_report(
         n_jobs=n_jobs,
         progress=progress,
     )
+    note_analysis(report.conclusions, methods, labels, fits, results, y)
     for m in methods:
         if m in LINEAR:
             _add_method_section(

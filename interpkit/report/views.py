@@ -80,6 +80,7 @@ def add_result(report: Report, obj: Any, title: str | None = None) -> None:
             "for figures and tables."
         )
     report._record_provenance(obj, title)
+    report.conclusions.observe(obj, title)
 
 
 # -- explanations ---------------------------------------------------------------------
