@@ -21,7 +21,7 @@ from interpkit.report.linear import (
     replicate_prediction_stats,
 )
 from interpkit.report.methods import METHODS, make_explainer
-from interpkit.report.views import stability_table
+from interpkit.report.views import add_shape_functions, stability_table
 
 __all__ = ["analysis_report"]
 
@@ -156,8 +156,14 @@ def _add_generic_section(report: Report, name: str, explainer, result, rmse, top
         f"{spec.label}: global importance of the model fit on all training rows.",
     )
     if hasattr(explainer, "shape_functions"):  # additive models: one curve per feature
-        report.add(result.extras.get("shape_functions") or explainer.shape_functions(),
-                   title=f"{spec.label}: shape functions")  # fmt: skip
+        shapes = result.extras.get("shape_functions")
+        add_shape_functions(
+            report,
+            explainer.shape_functions() if shapes is None else shapes.reference,
+            shapes,
+            f"{spec.label}: shape functions",
+            importance=explainer.explain(),  # most important term first
+        )
     report.add_figure(
         plots.stability(result, top=top),
         "Left: each faint dot is one bootstrap replicate; the bar is the "

@@ -352,16 +352,20 @@ def _add_comparison_section(
         )
         comparison = interpkit.compare({labels[m]: results[m] for m in methods})
         report.conclusions.add_comparison("methods", comparison)
-        report.add_figure(
-            plots.agreement_heatmap(comparison),
-            "Spearman correlation of |coefficient| between the methods, on all training "
-            "rows; the bootstrap replicates share their resampled rows across methods, so "
-            "the agreement has a paired interval (table below).",
-        )
+        if len(methods) > 2:  # with two methods the heatmap would show one number
+            report.add_figure(
+                plots.agreement_heatmap(comparison),
+                "Spearman correlation of |coefficient| between the methods, on all training "
+                "rows; the bootstrap replicates share their resampled rows across methods, so "
+                "the agreement has a paired interval (table below).",
+            )
+        from interpkit.report.views import agreement_table
+
         report.add_table(
-            comparison.agreement(),
-            "Agreement between methods: value on all training rows, mean and percentile "
-            "interval over the paired bootstrap replicates.",
+            agreement_table(comparison),
+            "Agreement between methods, one row per pair: the value on all training rows and "
+            f"[the {comparison.level:.0%} percentile interval over the paired bootstrap "
+            "replicates], which share their resampled rows across methods.",
         )
     if not holdout:
         return
