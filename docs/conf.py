@@ -85,7 +85,8 @@ sphinx_gallery_conf = {
 # --- HTML: offline (no CDN, no fonts or analytics fetched) ---
 html_theme = "pydata_sphinx_theme"
 html_title = f"interpkit {release}"
-html_static_path = [str(interpkit_gallery.STATIC)]
+html_static_path = ["_static", str(interpkit_gallery.STATIC)]
+html_css_files = ["interpkit.css"]
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "icon_links": [],
@@ -93,6 +94,8 @@ html_theme_options = {
     "navigation_with_keys": False,
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
+    # the method tables need the width of the page's right-hand column
+    "secondary_sidebar_items": {"**": ["page-toc"], "guide/methods": []},
 }
 html_show_sourcelink = False
 html_copy_source = False
