@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from interpkit.plots import gp
 from interpkit.plots._common import TEMPLATE
+from interpkit.plots._show import use_file_renderer_if_unset, write_image
 from interpkit.plots.boosting import boosting_stages
 from interpkit.plots.compare import agreement_heatmap, compare_intervals, rank_bump
 from interpkit.plots.diagnostics import (
@@ -113,4 +114,9 @@ __all__ = [
     "term_importance",
     "tree_partition",
     "waterfall",
+    "write_image",
 ]
+
+# A plain script where plotly found no renderer (no notebook, no browser it can see):
+# fig.show() writes the figure to an HTML file and says where, instead of doing nothing.
+use_file_renderer_if_unset()
