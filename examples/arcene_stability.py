@@ -39,6 +39,7 @@ from sklearn.tree import DecisionTreeClassifier
 import interpkit
 from interpkit import diagnostics, plots
 from interpkit.datasets import load_arcene
+from interpkit.plots import write_image
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -196,7 +197,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for stem, fig in figures.items():
         fig.write_html(out / f"{stem}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{stem}.png")
+            write_image(fig, out / f"{stem}.png")
     print(f"\nfigures written to {out}")
     return {
         "accuracy": accuracy,

@@ -37,6 +37,7 @@ from sklearn.ensemble import GradientBoostingRegressor
 
 from interpkit.boosting import boosting_stages
 from interpkit.plots import boosting as boosting_plots
+from interpkit.plots import write_image
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     fig = boosting_plots.boosting_stages(bs)
     fig.write_html(out / "boosting_stages.html", include_plotlyjs=True)
     if args.png:
-        fig.write_image(out / "boosting_stages.png")
+        write_image(fig, out / "boosting_stages.png")
     print(f"\nfigure written to {out}")
     return {"stages": bs, "table": table, "model": model, "out": out}
 

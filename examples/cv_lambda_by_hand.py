@@ -38,6 +38,7 @@ from sklearn.linear_model import Lasso
 import interpkit
 from interpkit import plots
 from interpkit.datasets import load_ozone
+from interpkit.plots import write_image
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     fig = figure(lasso, wrong_mean)
     fig.write_html(out / "cv_by_hand.html")
     if args.png:
-        fig.write_image(out / "cv_by_hand.png")
+        write_image(fig, out / "cv_by_hand.png")
     print(f"\nfigure written to {out}")
     return {
         "lambdas": lambdas,

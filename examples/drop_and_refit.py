@@ -39,6 +39,7 @@ from sklearn.ensemble import RandomForestRegressor
 
 import interpkit
 from interpkit import diagnostics
+from interpkit.plots import write_image
 from interpkit.plots.indispensability import indispensability
 
 
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     fig = indispensability(result)
     fig.write_html(out / "drop_and_refit.html", include_plotlyjs=True)
     if args.png:
-        fig.write_image(out / "drop_and_refit.png")
+        write_image(fig, out / "drop_and_refit.png")
     print(f"\nfigure written to {out}")
     return {
         "result": result,

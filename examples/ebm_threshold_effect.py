@@ -30,6 +30,7 @@ import pandas as pd
 
 import interpkit
 from interpkit.plots import ebm as ebm_plots
+from interpkit.plots import write_image
 
 THRESHOLD = 0.9
 
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, fig in figures.items():
         fig.write_html(out / f"{name}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{name}.png")
+            write_image(fig, out / f"{name}.png")
     print(f"figures in {out}")
     return {
         "threshold_found": found,

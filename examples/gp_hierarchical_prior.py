@@ -35,6 +35,7 @@ import pandas as pd
 
 from interpkit.adapters.gpytorch import GPExplainer
 from interpkit.plots import gp as gp_plots
+from interpkit.plots import write_image
 
 PRIORS = {
     "amplitude": ("lognormal", -1.0, 1.0),
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, fig in figures.items():
         fig.write_html(out / f"{name}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{name}.png")
+            write_image(fig, out / f"{name}.png")
     print(f"\nfigures written to {out}")
     return {
         "x": x,

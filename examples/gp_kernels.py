@@ -31,6 +31,7 @@ import numpy as np
 
 from interpkit.adapters.gpytorch import kernel_cross_section, prior_draws
 from interpkit.plots import gp as gp_plots
+from interpkit.plots import write_image
 
 # one shared set of hyperparameters; each kernel takes the ones it has
 HYPER = {"outputscale": 1.0, "lengthscale": 1.0, "period": 2.5}
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, fig in figures.items():
         fig.write_html(out / f"{name}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{name}.png")
+            write_image(fig, out / f"{name}.png")
     print(f"\nfigures written to {out}")
     return {
         "sections": sections,

@@ -31,6 +31,7 @@ import numpy as np
 
 from interpkit.adapters.gpytorch import GPExplainer
 from interpkit.plots import gp as gp_plots
+from interpkit.plots import write_image
 
 X_OBS = np.array([-1.3089, 6.7612, 1.0553, -1.1734, -2.9339, 7.2530, -6.5843])
 Y_OBS = np.array([1.6218, 1.8558, 0.4102, 1.2526, -0.0133, 1.6380, 0.2189])
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, fig in figures.items():
         fig.write_html(out / f"{name}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{name}.png")
+            write_image(fig, out / f"{name}.png")
     print(f"\nfigures written to {out}")
     return {
         "maxima": maxima,

@@ -48,6 +48,7 @@ from sklearn.ensemble import RandomForestRegressor
 
 import interpkit
 from interpkit import plots
+from interpkit.plots import write_image
 
 SIGNAL = ("a", "b", "c")
 LABELS = {
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for stem, fig in figures.items():
         fig.write_html(out / f"{stem}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{stem}.png")
+            write_image(fig, out / f"{stem}.png")
     print(f"\nfigures written to {out}")
     return {
         "results": results,

@@ -31,6 +31,7 @@ import pandas as pd
 import interpkit
 from interpkit import plots
 from interpkit.datasets import load_ozone
+from interpkit.plots import write_image
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for stem, fig in figures.items():
         fig.write_html(out / f"{stem}.html")
         if args.png:
-            fig.write_image(out / f"{stem}.png")
+            write_image(fig, out / f"{stem}.png")
     print(f"\nfigures written to {out}")
     return {
         "lambda_min": lasso.lambda_min_,

@@ -32,6 +32,7 @@ from sklearn.model_selection import train_test_split
 from interpkit.adapters.shap import ShapExplainer
 from interpkit.datasets import load_adult
 from interpkit.plots import shap as shap_plots
+from interpkit.plots import write_image
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, fig in figs.items():
         fig.write_html(out / f"{name}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{name}.png", width=900)
+            write_image(fig, out / f"{name}.png", width=900)
     print(f"figures written to {out}")
     return {
         "accuracy": accuracy,

@@ -31,6 +31,7 @@ from sklearn.ensemble import RandomForestRegressor
 
 from interpkit.adapters.shap import ShapExplainer, baseline_sensitivity, kernel_convergence
 from interpkit.plots import shap as shap_plots
+from interpkit.plots import write_image
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, fig in figs.items():
         fig.write_html(out / f"{name}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{name}.png")
+            write_image(fig, out / f"{name}.png")
     print(f"figures written to {out}")
     return {"convergence": conv, "baselines": study, "base_values": bases, "out": out}
 

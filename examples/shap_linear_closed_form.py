@@ -31,6 +31,7 @@ from sklearn.linear_model import LinearRegression
 
 from interpkit.adapters.shap import ShapExplainer, marginal_vs_conditional
 from interpkit.plots import shap as shap_plots
+from interpkit.plots import write_image
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     fig = shap_plots.marginal_vs_conditional(study)
     fig.write_html(out / "marginal_vs_conditional.html", include_plotlyjs=True)
     if args.png:
-        fig.write_image(out / "marginal_vs_conditional.png")
+        write_image(fig, out / "marginal_vs_conditional.png")
     print(f"\nfigure written to {out}")
     return {
         "gaps": {k: float(v) for k, v in gaps.items()},

@@ -30,6 +30,7 @@ from interpkit import plots
 from interpkit.adapters.shap import ShapExplainer
 from interpkit.datasets import load_prostate
 from interpkit.plots import shap as shap_plots
+from interpkit.plots import write_image
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, fig in figs.items():
         fig.write_html(out / f"{name}.html", include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / f"{name}.png")
+            write_image(fig, out / f"{name}.png")
     print(f"figures written to {out}")
     return {
         "rmse": rmse,

@@ -47,6 +47,7 @@ from sklearn.tree import DecisionTreeRegressor
 
 from interpkit.datasets import load_ozone
 from interpkit.plots import split_choice as plot_split_choice
+from interpkit.plots import write_image
 from interpkit.trees import split_choice
 
 
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         names[key] = f"split_choice_{key}.html"
         fig.write_html(out / names[key], include_plotlyjs=True)
         if args.png:
-            fig.write_image(out / names[key].replace(".html", ".png"))
+            write_image(fig, out / names[key].replace(".html", ".png"))
     print(f"\nfigures written to {out}")
     return {"root": root, "left": left, "tables": tables, "brute_gap": brute_gap, "out": out}
 

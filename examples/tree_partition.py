@@ -34,6 +34,7 @@ from sklearn.tree import DecisionTreeRegressor, export_text
 
 from interpkit.datasets import load_ozone
 from interpkit.plots import trees as tree_plots
+from interpkit.plots import write_image
 from interpkit.trees import tree_partition
 
 FEATURES = ["temp", "ibh"]
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     fig.write_html(out / "tree_partition.html", include_plotlyjs=True)
     if args.png:
-        fig.write_image(out / "tree_partition.png")
+        write_image(fig, out / "tree_partition.png")
     print(f"\nfigure written to {out}")
     return {"partition": part, "tree": tree, "table": table, "checks": ok, "out": out}
 

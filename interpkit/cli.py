@@ -256,12 +256,11 @@ def _demo(args: argparse.Namespace) -> Path:
 def _explain(args: argparse.Namespace) -> Path:
     from interpkit.report import analysis_report, linear_report
     from interpkit.report.analysis import LINEAR
-    from interpkit.report.methods import make_explainer
+    from interpkit.report.methods import check_methods
 
     methods = list(dict.fromkeys(m for group in args.method or [] for m in group))
     methods = methods or ["lasso", "ridge"]
-    for m in methods:  # a missing backend is reported before the data are read
-        make_explainer(m, args.seed)
+    check_methods(methods)  # every missing extra in one error, before the data are read
     if args.alpha is not None and "enet" not in methods:
         raise UsageError("--alpha only applies to --method enet")
     out = _check_out(args.out)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["ENTRY_POINT_GROUP", "CliMethod", "Entry", "Lazy", "entries", "get"]
+__all__ = ["ENTRY_POINT_GROUP", "CliMethod", "Entry", "Lazy", "check_installed", "entries", "get"]
 
 ENTRY_POINT_GROUP = "interpkit.explainers"
 
@@ -148,7 +148,7 @@ BUILTIN: tuple[Entry, ...] = (
                         "drop in held-out R² when the feature is shuffled",
                         {"estimator": _FOREST})),
     Entry("mdi_plus", _SKLEARN, "MDI+ (RF+, imodels): impurity importance with GLM stumps",
-          {"method": "mdi_plus"}),
+          {"method": "mdi_plus"}, backend="imodels"),
     Entry("shap", "interpkit.adapters.shap:ShapExplainer",
           "SHAP values (tree, linear, kernel, permutation, exact)", backend="shap",
           cli=CliMethod("shap-rf", "Random forest, TreeSHAP", "mean |SHAP value|",
@@ -212,3 +212,17 @@ def get(name: str) -> Entry:
     if name not in table:
         raise ValueError(f"unknown explainer {name!r}; choose from {', '.join(table)}")
     return table[name]
+
+
+def check_installed(*names: str) -> None:
+    """Raise one ImportError naming every extra the explainers ``names`` still need.
+
+    >>> check_installed("lasso", "ebm")  # doctest: +SKIP
+    ImportError: explainer 'lasso' needs the 'glmnet' extra; explainer 'ebm' needs the 'ebm'
+    extra, which are not installed. Install them with: pip install 'interpkit[glmnet,ebm]'
+
+    Unknown names raise the ValueError of :func:`get`. Nothing is imported.
+    """
+    from interpkit._optional import require_backends
+
+    require_backends({name: get(name).backend for name in names}, kind="explainer")

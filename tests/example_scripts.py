@@ -24,3 +24,55 @@ def load_script(relpath: str) -> ModuleType:
 def html_files(folder: Path) -> set[str]:
     """Names of the non-empty HTML files an example wrote to ``folder``."""
     return {p.name for p in folder.glob("*.html") if p.stat().st_size > 0}
+
+
+# The small settings each example runs with in the documentation's gallery (docs/_ext),
+# the same sizes the example tests use. A script in examples/ that is missing here fails
+# the docs build (-W) and tests/test_docs_gallery.py.
+SMALL_ARGS: dict[str, list[str]] = {
+    "arcene_stability.py": ["--n-boot", "5", "--cv", "3"],
+    "boosting_stages.py": ["--stages", "1", "2", "3", "30", "--n", "80"],
+    "cv_lambda_by_hand.py": ["--n-lambda", "30"],
+    "drop_and_refit.py": [
+        "--n", "200", "--p", "30", "--block", "15", "--k", "4", "--n-trees", "15",
+        "--cv", "3", "--tune-cv", "2", "--max-features", "0.2", "0.5",
+    ],
+    "ebm_pneumonia_paradox.py": ["--n", "4000", "--outer-bags", "3"],
+    "ebm_threshold_effect.py": [
+        "--n", "1500", "--n-boot", "3", "--n-null", "3", "--outer-bags", "3",
+        "--learning-rate", "0.05",
+    ],
+    "gp_hierarchical_prior.py": ["--n-draws", "10", "--n-samples", "600"],
+    "gp_kernels.py": ["--n-grid", "201", "--n-draws", "3"],
+    "gp_marginal_likelihood.py": ["--grid", "30", "--restarts", "8"],
+    "importance_methods.py": ["--n", "200", "--n-trees", "10", "--n-boot", "4"],
+    "integrated_gradients_by_hand.py": [
+        "--n", "200", "--epochs", "40", "--steps", "16", "--rows", "4",
+    ],
+    "model_comparison.py": ["--n-boot", "3", "--n-trees", "30"],
+    "ozone_lasso_paths.py": ["--ols-tol", "1e-10"],
+    "portfolio/portfolio.py": ["--n-boot", "4", "--n-perm", "4"],
+    "prostate_prediction_stability.py": ["--n-boot", "5"],
+    "shap_census.py": [
+        "--n-rows", "1500", "--n-explain", "60", "--background", "40", "--n-trees", "40",
+    ],
+    "shap_kernel_variance.py": [
+        "--n", "300", "--grid", "40", "80", "160", "--repeats", "4", "--rows", "2",
+        "--tol", "0.05",
+    ],
+    "shap_linear_closed_form.py": ["--n", "300"],
+    "shap_stability.py": ["--n-boot", "6", "--n-trees", "30"],
+    "split_choice.py": ["--top", "2"],
+    "tree_partition.py": ["--depth", "2"],
+    "two_moons_attributions.py": [
+        "--n", "150", "--epochs", "80", "--seeds", "2", "--grid", "8",
+    ],
+}  # fmt: skip
+
+# Scripts the gallery shows without running, and why (the page says so).
+NOT_EXECUTED: dict[str, str] = {
+    "stability_on_a_cluster.py": (
+        "it starts a dask cluster whose worker processes re-import ``__main__``; run it "
+        "from a terminal (``python examples/stability_on_a_cluster.py --n-boot 6``)"
+    ),
+}

@@ -287,7 +287,8 @@ def test_explain_names_the_missing_extra(tmp_path, capsys, prostate_csv, monkeyp
     )  # fmt: skip
     assert code == 2
     assert err.strip() == (
-        "interpkit: error: method 'shap-rf' needs the 'shap' extra: pip install 'interpkit[shap]'"
+        "interpkit: error: method 'shap-rf' needs the 'shap' extra, which is not installed. "
+        "Install it with: pip install 'interpkit[shap]'"
     )
     assert not (tmp_path / "x.html").exists()
 

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 from interpkit.plots import gp, sae
 from interpkit.plots._common import TEMPLATE
+from interpkit.plots._show import use_file_renderer_if_unset, write_image
 from interpkit.plots.boosting import boosting_stages
 from interpkit.plots.compare import agreement_heatmap, compare_intervals, rank_bump
 from interpkit.plots.diagnostics import (
@@ -117,6 +118,7 @@ __all__ = [
     "term_importance",
     "tree_partition",
     "waterfall",
+    "write_image",
 ]
 
 # results of multiclass models (a "class" dim): class_= selects one, else a panel per class
@@ -130,3 +132,6 @@ dependence = _by_class(dependence)
 shap_heatmap = _by_class(shap_heatmap)
 shap_bar = _by_class(shap_bar, mode="aggregate")
 stability = _by_class(stability, mode="aggregate")
+# A plain script where plotly found no renderer (no notebook, no browser it can see):
+# fig.show() writes the figure to an HTML file and says where, instead of doing nothing.
+use_file_renderer_if_unset()

@@ -20,7 +20,7 @@ from interpkit.report.linear import (
     fit_and_bootstrap,
     replicate_prediction_stats,
 )
-from interpkit.report.methods import METHODS, make_explainer
+from interpkit.report.methods import METHODS, check_methods, make_explainer
 from interpkit.report.views import add_shape_functions, stability_table
 
 __all__ = ["analysis_report"]
@@ -78,7 +78,8 @@ def analysis_report(
     methods = list(dict.fromkeys(methods))
     if not methods:
         raise ValueError("no methods given")
-    explainers = {m: make_explainer(m, seed, alpha) for m in methods}  # errors before fitting
+    check_methods(methods)  # one error naming every missing extra, before any fitting
+    explainers = {m: make_explainer(m, seed, alpha) for m in methods}
     n, p = X.shape
     if not 0 <= holdout < n:
         raise ValueError(f"holdout must be between 0 and {n - 1} rows, got {holdout}")

@@ -15,7 +15,7 @@ from typing import Any
 
 from interpkit.registry import BUILTIN, Entry
 
-__all__ = ["METHODS", "MethodSpec", "make_explainer"]
+__all__ = ["METHODS", "MethodSpec", "check_methods", "make_explainer"]
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,18 @@ METHODS: dict[str, MethodSpec] = {e.cli.name: _spec(e) for e in BUILTIN if e.cli
 
 def make_explainer(name: str, seed: int, alpha: float = 0.5):
     """The unfitted explainer for method ``name``, or a ValueError/ImportError that says why."""
-    from interpkit._optional import has_backend
+    check_methods([name])
+    return METHODS[name].make(seed, alpha)
 
-    if name not in METHODS:
-        raise ValueError(f"unknown method {name!r}; choose from {', '.join(METHODS)}")
-    spec = METHODS[name]
-    if spec.module and not has_backend(spec.module):
-        raise ImportError(
-            f"method {name!r} needs the '{spec.extra}' extra: pip install 'interpkit[{spec.extra}]'"
+
+def check_methods(names: list[str]) -> None:
+    """A ValueError for an unknown name, or one ImportError naming every missing extra."""
+    from interpkit._optional import require_backends
+
+    unknown = [n for n in names if n not in METHODS]
+    if unknown:
+        raise ValueError(
+            f"unknown method{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"choose from {', '.join(METHODS)}"
         )
-    return spec.make(seed, alpha)
+    require_backends({n: METHODS[n].module for n in names})

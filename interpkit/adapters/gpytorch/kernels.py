@@ -37,7 +37,7 @@ PRIOR_FAMILIES = ("lognormal", "gamma")
 
 def gpytorch_modules() -> tuple[Any, Any]:
     """``(torch, gpytorch)``, imported on first use with float64 defaults kept local."""
-    torch = import_backend("torch", "GPExplainer")
+    torch = import_backend("torch", "GPExplainer", extra="gp")
     gpytorch = import_backend("gpytorch", "GPExplainer")
     return torch, gpytorch
 

@@ -1,0 +1,151 @@
+"""Open the built documentation site in headless Chromium, as a reader would.
+
+The home page, one gallery page and one API page must render with no console
+error and no request outside the site's own folder (plotly.js, fonts, search
+index: all local), every gallery figure must draw its SVG, and the search page
+must find a term offline.
+
+The site is built by ``cd docs && python -m sphinx -W -b html . _build/html``.
+Without a build the tests skip; with ``INTERPKIT_DOCS_REQUIRE_SITE=1`` (set by
+``.ci/run`` after building) a missing site is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+SITE = Path(__file__).resolve().parents[1] / "docs" / "_build" / "html"
+REQUIRE = os.environ.get("INTERPKIT_DOCS_REQUIRE_SITE") == "1"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+GALLERY_PAGE = "auto_examples/gp_kernels.html"
+API_PAGE = "api/generated/interpkit.LassoExplainer.html"
+
+
+def _missing() -> str | None:
+    if not (SITE / "index.html").is_file():
+        return f"the documentation site is not built ({SITE / 'index.html'} is missing)"
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        return "Debian chromium and chromium-driver are not installed"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed"
+    return None
+
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    reason = _missing()
+    if reason:
+        if REQUIRE:
+            pytest.fail(f"INTERPKIT_DOCS_REQUIRE_SITE=1 but {reason}")
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield drv
+    drv.quit()
+
+
+def _open(driver, page: str, ready_js: str = "return true", timeout: float = 20) -> dict:
+    """Load ``page``; wait for ``ready_js``; return its console errors and outside requests."""
+    driver.get_log("browser")  # drop what earlier pages logged
+    driver.get_log("performance")
+    path, _, query = page.partition("?")
+    driver.get((SITE / path).resolve().as_uri() + (f"?{query}" if query else ""))
+    deadline = time.time() + timeout
+    while time.time() < deadline and not driver.execute_script(ready_js):
+        time.sleep(0.2)
+    ready = driver.execute_script(ready_js)
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
+    urls = {
+        e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
+    }
+    site = SITE.resolve().as_uri()
+    outside = sorted(u for u in urls if not u.startswith((site, "data:", "chrome://", "about:")))
+    return {"ready": ready, "errors": errors, "outside": outside, "urls": urls}
+
+
+def test_home_page(driver):
+    seen = _open(driver, "index.html")
+    assert seen["errors"] == []
+    assert seen["outside"] == []
+    assert driver.title.startswith("interpkit")
+    links = driver.execute_script(
+        "return Array.from(document.querySelectorAll('a.reference.internal'))"
+        ".map(a => a.getAttribute('href'))"
+    )
+    assert "getting_started.html" in links and "auto_examples/index.html" in links
+
+
+def test_gallery_page_draws_its_figures(driver):
+    drawn = (
+        "const g = document.querySelectorAll('.plotly-graph-div');"
+        "return g.length > 0 && Array.from(g).every(d => d.querySelector('svg.main-svg'));"
+    )
+    seen = _open(driver, GALLERY_PAGE, drawn)
+    assert seen["ready"], "the gallery's plotly figures did not draw"
+    assert seen["errors"] == []
+    assert seen["outside"] == []  # plotly.js comes from the site's _static
+    assert any(u.endswith("_static/plotly.min.js") for u in seen["urls"])
+    n_figures = driver.execute_script(
+        "return document.querySelectorAll('.plotly-graph-div').length"
+    )
+    assert n_figures == 2  # the script writes two figures
+    printed = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.sphx-glr-script-out pre'))"
+        ".map(p => p.textContent).join('\\n')"
+    )
+    assert printed.strip(), "the script's printed output is missing"
+
+
+def test_api_page(driver):
+    seen = _open(driver, API_PAGE)
+    assert seen["errors"] == []
+    assert seen["outside"] == []
+    names = driver.execute_script(
+        "return Array.from(document.querySelectorAll('dt.sig')).map(d => d.id)"
+    )
+    assert "interpkit.LassoExplainer" in names
+    assert "interpkit.LassoExplainer.stability" in names
+
+
+def test_search_works_offline(driver):
+    results = "return document.querySelectorAll('#search-results ul.search li').length > 0"
+    seen = _open(driver, "search.html?q=bootstrap", results)
+    assert seen["ready"], "the offline search found nothing for 'bootstrap'"
+    assert seen["errors"] == []
+    assert seen["outside"] == []
+    hrefs = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#search-results ul.search li a'))"
+        ".map(a => a.getAttribute('href'))"
+    )
+    assert any("LassoExplainer" in h or "auto_examples" in h for h in hrefs)
