@@ -39,6 +39,9 @@ function                        input
 :func:`kernel_convergence`      KernelConvergence (``adapters.shap.kernel_convergence``)
 :func:`baseline_comparison`     BaselineSensitivity (``adapters.shap.baseline_sensitivity``)
 :func:`marginal_vs_conditional` MarginalVsConditional (``adapters.shap.marginal_vs_conditional``)
+:mod:`attributions`             network attributions: ``attributions.image_attributions``,
+                                ``attributions.token_html``, ``attributions.token_importance``,
+                                ``attributions.convergence`` (Captum explainers)
 :mod:`gp`                       GP results: ``gp.kernel_sections``, ``gp.sample_paths``,
                                 ``gp.prior_posterior``, ``gp.posterior_band``,
                                 ``gp.ml_surface``, ``gp.relevance``, ``gp.restarts``
@@ -52,7 +55,7 @@ This package imports plotly; ``import interpkit`` alone does not.
 
 from __future__ import annotations
 
-from interpkit.plots import gp
+from interpkit.plots import attributions, gp
 from interpkit.plots._common import TEMPLATE
 from interpkit.plots.boosting import boosting_stages
 from interpkit.plots.compare import agreement_heatmap, compare_intervals, rank_bump
@@ -83,6 +86,7 @@ from interpkit.plots.trees import tree_partition
 __all__ = [
     "TEMPLATE",
     "agreement_heatmap",
+    "attributions",
     "baseline_comparison",
     "beeswarm",
     "boosting_stages",

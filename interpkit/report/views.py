@@ -283,3 +283,7 @@ def _seed_text(info: pd.DataFrame) -> str:
     seeds = np.asarray(info["seed"])
     shown = ", ".join(str(int(s)) for s in seeds[:5])
     return f"{shown}{', ...' if len(seeds) > 5 else ''} ({len(seeds)} replicate seeds)"
+
+
+# views of network attributions (images, tokens) live in their own module
+from interpkit.report import attribution_views as _attribution_views  # noqa: E402, F401
