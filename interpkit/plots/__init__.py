@@ -42,6 +42,9 @@ function                        input
 :mod:`sae`                      SAE results: ``sae.density_histogram``, ``sae.feature_cards``,
                                 ``sae.seed_matching``, ``sae.concept_alignment``,
                                 ``sae.group_frequencies``
+:mod:`attributions`             network attributions: ``attributions.image_attributions``,
+                                ``attributions.token_html``, ``attributions.token_importance``,
+                                ``attributions.convergence`` (Captum explainers)
 :mod:`gp`                       GP results: ``gp.kernel_sections``, ``gp.sample_paths``,
                                 ``gp.prior_posterior``, ``gp.posterior_band``,
                                 ``gp.ml_surface``, ``gp.relevance``, ``gp.restarts``
@@ -55,7 +58,7 @@ This package imports plotly; ``import interpkit`` alone does not.
 
 from __future__ import annotations
 
-from interpkit.plots import gp, sae
+from interpkit.plots import attributions, gp, sae
 from interpkit.plots._common import TEMPLATE
 from interpkit.plots._show import use_file_renderer_if_unset, write_image
 from interpkit.plots.boosting import boosting_stages
@@ -87,6 +90,7 @@ from interpkit.plots.trees import tree_partition
 __all__ = [
     "TEMPLATE",
     "agreement_heatmap",
+    "attributions",
     "baseline_comparison",
     "beeswarm",
     "boosting_stages",
