@@ -386,6 +386,6 @@ def _seed_text(info: pd.DataFrame) -> str:
     return f"{shown}{', ...' if len(seeds) > 5 else ''} ({len(seeds)} replicate seeds)"
 
 
-from interpkit.report import classes as _classes  # noqa: E402, F401 - registers multiclass views
 # views of network attributions (images, tokens) live in their own module
 from interpkit.report import attribution_views as _attribution_views  # noqa: E402, F401
+from interpkit.report import classes as _classes  # noqa: E402, F401 - registers multiclass views
