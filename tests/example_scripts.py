@@ -30,6 +30,9 @@ def html_files(folder: Path) -> set[str]:
 # the same sizes the example tests use. A script in examples/ that is missing here fails
 # the docs build (-W) and tests/test_docs_gallery.py.
 SMALL_ARGS: dict[str, list[str]] = {
+    "review_embeddings_layers.py": ["--n", "48", "--n-boot", "5", "--max-pairs", "500"],
+    "review_probes.py": ["--n", "48", "--cv", "4", "--n-boot", "0"],
+    "review_concepts.py": ["--n", "48", "--n-random", "10"],
     "arcene_stability.py": ["--n-boot", "5", "--cv", "3"],
     "boosting_stages.py": ["--stages", "1", "2", "3", "30", "--n", "80"],
     "cv_lambda_by_hand.py": ["--n-lambda", "30"],
