@@ -16,7 +16,7 @@ p-values, the cosine between the two CAVs and how many times faster FastCAV is.
 
 Reviews: ``--reviews PATH`` (CSV with Review and Rating; concepts found by
 keywords) or built-in synthetic sentences. Run
-``python examples/review_concepts.py [--reviews PATH] [--out DIR]``.
+``python examples/review_concepts.py [--reviews PATH] [--out DIR] [--png]``.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-concept", type=int, default=50, help="cap on a concept's set")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--cache", type=Path, default=None, help="folder of stored activations")
+    parser.add_argument("--png", action="store_true", help="also write PNG files (kaleido)")
     parser.add_argument("--out", type=Path, default=None, help="folder for the figures")
     return parser.parse_args(argv)
 
@@ -66,6 +67,12 @@ def sentiment_target(model: Any, texts: list[str], y: np.ndarray, common: dict) 
     w = torch.as_tensor(head.coef_[0], dtype=torch.float32)
     b = float(head.intercept_[0])
     return lambda out: out.last_hidden_state[:, 0] @ w + b, head.score(cls, y)
+
+
+def _save(fig: Any, stem: Path, png: bool) -> None:
+    fig.write_html(stem.with_name(stem.name + ".html"))
+    if png:
+        fig.write_image(stem.with_name(stem.name + ".png"))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -120,7 +127,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     for concept, res in results.items():
         for method in ("fastcav", "sgd"):
-            res[method].plot().write_html(out / f"review_tcav_{concept}_{method}.html")
+            _save(res[method].plot(), out / f"review_tcav_{concept}_{method}", args.png)
     print(f"figures in {out}")
     return {"table": table, "results": results, "head_accuracy": head_accuracy, "out": out}
 

