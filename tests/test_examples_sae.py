@@ -39,3 +39,12 @@ def test_sae_group_comparison(tmp_path):
     # sentiment words fire different features; random halves of one group differ less
     assert out["n_different"] > out["n_different_control"]
     assert html_files(tmp_path) == {"sae_group_comparison.html"}
+
+
+@pytest.mark.slow
+def test_sae_benchmark_smoke(capsys):
+    out = load_script("benchmarks/bench_sae.py").main(["--quick", "--skip-memory"])
+    r = out["overhead"]
+    assert r["max_weight_diff"] < 1e-5  # the same SAE as SAELens called directly
+    assert r["interpkit_s"] > 0 and r["direct_s"] > 0
+    assert "interpkit / direct" in capsys.readouterr().out
