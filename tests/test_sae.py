@@ -147,3 +147,15 @@ def test_bad_activations(topk):
         topk.encode(np.zeros((3, 8)))
     with pytest.raises(TypeError, match="random_state must be an int"):
         train_sae(np.zeros((64, 4)), random_state="a", steps=1, batch_size=8)
+
+
+def test_importing_the_package_loads_no_backend():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, interpkit.sae, interpkit.plots.sae; "
+        "print([m for m in ('torch', 'sae_lens', 'transformer_lens') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
