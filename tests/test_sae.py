@@ -94,6 +94,11 @@ def test_inputs_tensor_and_activations(planted):
         train_sae(acts, d_sae=16, k=2, steps=5)
 
 
+def test_epochs_set_the_number_of_steps(planted):
+    sae = train_sae(planted.x[:1000], d_sae=8, k=2, epochs=0.5, batch_size=100)
+    assert sae.params["steps"] == 5 and sae.params["batch_size"] == 100
+
+
 def test_per_token_input_drops_padding(planted):
     x = planted.x[:600].reshape(100, 6, 32).copy()
     x[:50, 4:] = np.nan  # padding
@@ -147,3 +152,15 @@ def test_bad_activations(topk):
         topk.encode(np.zeros((3, 8)))
     with pytest.raises(TypeError, match="random_state must be an int"):
         train_sae(np.zeros((64, 4)), random_state="a", steps=1, batch_size=8)
+
+
+def test_importing_the_package_loads_no_backend():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, interpkit.sae, interpkit.plots.sae; "
+        "print([m for m in ('torch', 'sae_lens', 'transformer_lens') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -31,7 +31,7 @@ from interpkit.sae.compare import (
     compare_groups,
     concept_alignment,
 )
-from interpkit.sae.contexts import Context, context_html
+from interpkit.sae.contexts import Context, context_html, token_strings
 from interpkit.sae.matching import AtomMatch, SeedStability, match_atoms, seed_stability
 from interpkit.sae.model import SparseAutoencoder
 from interpkit.sae.survey import FeatureSurvey, logit_effects, survey
@@ -53,5 +53,6 @@ __all__ = [
     "context_html",
     "logit_effects",
     "survey",
+    "token_strings",
     "train_sae",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 
 from interpkit.sae._inputs import Rows
 
-__all__ = ["Context", "check_tokens", "context_html", "top_contexts"]
+__all__ = ["Context", "check_tokens", "context_html", "token_strings", "top_contexts"]
 
 
 @dataclass(frozen=True)
@@ -149,3 +149,16 @@ def context_html(context: Context, scale: float | None = None) -> str:
             f'<span style="{style}" title="{val:.3g}">{html.escape(tok, quote=True)}</span>'
         )
     return " ".join(spans)
+
+
+def token_strings(tokenizer: Any, texts: Sequence[str], max_length: int | None = None) -> list:
+    """Each text's token strings as a Hugging Face tokenizer splits it (special tokens
+    included, truncated to ``max_length``): the ``tokens=`` for :func:`survey` of
+    per-token activations computed with the same tokenizer and ``max_length``."""
+    if isinstance(texts, str):
+        raise TypeError("texts must be a sequence of str, got a single str; wrap it in a list")
+    kwargs: dict[str, Any] = {"truncation": max_length is not None}
+    if max_length is not None:
+        kwargs["max_length"] = int(max_length)
+    ids = tokenizer(list(texts), **kwargs)["input_ids"]
+    return [tokenizer.convert_ids_to_tokens(row) for row in ids]

@@ -206,6 +206,7 @@ def seed_stability(
     layer: str | int | None = None,
     null: str | Any | None = "gaussian",
     null_layer: str | int | None = None,
+    null_name: str = "given activations",
     random_state: int = 0,
     n_jobs: int = 1,
     **train_kwargs: Any,
@@ -227,6 +228,8 @@ def seed_stability(
         the same width, e.g. of the random-init model.
     null_layer : str or int, optional
         The layer of a null Activations result (default: ``layer``).
+    null_name : str
+        How given null activations are labelled (e.g. ``"random-init model"``).
     random_state : int
         Seeds the generated null.
     n_jobs : int
@@ -252,7 +255,7 @@ def seed_stability(
                 f"null activations have {null_r.x.shape[1]} units, the data {rows.x.shape[1]}; "
                 "pass null activations of the same layer"
             )
-        null_x, null_label = null_r.x, "given activations"
+        null_x, null_label = null_r.x, str(null_name)
     saes = _train_all(rows.x, seeds, n_jobs, train_kwargs)
     null_saes = [] if null_x is None else _train_all(null_x, seeds, n_jobs, train_kwargs)
     params = {
