@@ -77,6 +77,8 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "show_memory": False,
+    # its timing page loads DataTables from a CDN; the build's own log has the times
+    "write_computation_times": False,
     "plot_gallery": "True",
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
