@@ -36,6 +36,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = [
     "_build",
+    "_gallery_reports",
     "_gallery_src",
     "_build_static",
     "**.ipynb",
@@ -89,6 +90,8 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"interpkit {release}"
 html_static_path = ["_static", str(interpkit_gallery.STATIC)]
 html_css_files = ["interpkit.css"]
+# the reports the gallery's scripts write, at <site>/reports/
+html_extra_path = [str(interpkit_gallery.REPORTS)]
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "icon_links": [],

@@ -174,3 +174,21 @@ def test_search_works_offline(driver):
         ".map(a => a.getAttribute('href'))"
     )
     assert any("LassoExplainer" in h or "auto_examples" in h for h in hrefs)
+
+
+def test_reports_the_examples_write_are_in_the_site(site):
+    page = (site / "auto_examples" / "model_comparison.html").read_text(encoding="utf-8")
+    frames = re.findall(r'<iframe class="interpkit-report" src="\.\./(reports/[^"]+)"', page)
+    assert frames == ["reports/model_comparison__model_comparison.html"]
+    report = (site / frames[0]).read_text(encoding="utf-8")
+    assert "works offline" in report and "Plotly.newPlot(" in report
+
+
+def test_gallery_thumbnails_are_the_scripts_figures(site):
+    pytest.importorskip("kaleido")
+    thumbs = {p.name for p in (site / "_images").glob("sphx_glr_*_thumb.png")}
+    assert "sphx_glr_gp_kernels_thumb.png" in thumbs
+    png = (site / "_images" / "sphx_glr_gp_kernels_thumb.png").read_bytes()
+    placeholder = (site / "_images" / "sphx_glr_stability_on_a_cluster_thumb.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png != placeholder  # the script's own figure, not sphinx-gallery's placeholder
