@@ -57,8 +57,11 @@ autodoc_default_options = {
     "members": True,
     "show-inheritance": True,
     "inherited-members": "BaseEstimator",
+    "exclude-members": "__init__",  # the class signature already shows the parameters
 }
-autodoc_typehints = "description"
+# one page per class: its docstring and members (autosummary's default adds method tables)
+templates_path = ["_templates"]
+autodoc_typehints = "signature"
 autodoc_member_order = "groupwise"
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False

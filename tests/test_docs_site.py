@@ -191,4 +191,11 @@ def test_gallery_thumbnails_are_the_scripts_figures(site):
     png = (site / "_images" / "sphx_glr_gp_kernels_thumb.png").read_bytes()
     placeholder = (site / "_images" / "sphx_glr_stability_on_a_cluster_thumb.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    if png == placeholder:  # the build could not export: only fine where kaleido cannot
+        import plotly.io as pio
+
+        try:
+            pio.to_image({"data": []}, format="png")
+        except Exception as err:
+            pytest.skip(f"kaleido cannot export images here: {err}")
     assert png != placeholder  # the script's own figure, not sphinx-gallery's placeholder

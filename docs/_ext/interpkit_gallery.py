@@ -25,6 +25,7 @@ import re
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -204,7 +205,9 @@ def _thumbnail(fig: dict, block_vars: dict) -> None:
         return
     _THUMBNAILED.add(src)
     path = next(block_vars["image_path_iterator"])  # sphinx-gallery's first image: the thumbnail
-    pio.write_image(fig, path, format="png", width=640, height=440, validate=False)
+    with warnings.catch_warnings():  # the shared server already has plotly's export options
+        warnings.filterwarnings("ignore", message="The kopts argument", category=UserWarning)
+        pio.write_image(fig, path, format="png", width=640, height=440, validate=False)
 
 
 def scrape_figures(block: Any, block_vars: dict, gallery_conf: dict, **kwargs: Any) -> str:
