@@ -385,6 +385,7 @@ def compare(
     top_k: int = 5,
     join: str = "exact",
     level: float = 0.95,
+    class_: Any = None,
 ) -> Comparison:
     """Compare the global explanations of several methods.
 
@@ -403,6 +404,9 @@ def compare(
         the common features and records the rest in ``Comparison.dropped``.
     level : float, default 0.95
         Coverage of the percentile intervals.
+    class_ : class label, optional
+        For items of multiclass models (a ``"class"`` dim): compare this
+        class; by default the mean ``|value|`` over classes.
 
     Returns
     -------
@@ -426,7 +430,9 @@ def compare(
         raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
-    named = _as_dict(items)
+    from interpkit.classes import reduce_classes
+
+    named = _as_dict(reduce_classes(items, class_))
     features, dropped = _align_features(named, join)
     values = pd.DataFrame(
         {

@@ -126,6 +126,10 @@ def write(store: Any, group: str, obj: Any) -> None:
         _write_stability(store, group, obj)
     elif isinstance(obj, Comparison):
         _write_comparison(store, group, obj)
+    elif type(obj).__name__ == "Activations":
+        from interpkit.representations import _store
+
+        _store.write_activations(store, group, obj)
     else:
         raise TypeError(f"cannot save a {type(obj).__name__}")
 
@@ -136,10 +140,17 @@ def read(store: Any, group: str) -> Any:
         "explanation": z.read_explanation,
         "stability": _read_stability,
         "comparison": _read_comparison,
+        "activations": _read_activations,
     }
     if kind not in readers:
         raise ValueError(f"unknown kind {kind!r}")
     return readers[kind](store, group)
+
+
+def _read_activations(store: Any, group: str) -> Any:
+    from interpkit.representations import _store
+
+    return _store.read_activations(store, group)
 
 
 def _sub(group: str, name: str) -> str:

@@ -71,6 +71,30 @@ def _torch_case(name, **params):
     return make
 
 
+def _text_case():
+    import torch
+    from transformers import BertTokenizerFast
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "bad", "room", "staff"]
+    tokenizer = BertTokenizerFast(vocab={w: i for i, w in enumerate(words)})
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Embedding(len(words), 4), torch.nn.Flatten(), torch.nn.LazyLinear(2)
+    )
+    texts = pd.Series(["good room", "bad staff", "good staff", "bad room"] * 10)
+    net(torch.zeros((1, 4), dtype=torch.long))  # materialise the lazy layer for 4 tokens
+    explainer = registry.get("layer_integrated_gradients").create(
+        model=net.double(),
+        layer="0",
+        tokenizer=tokenizer,
+        target=1,
+        max_length=4,
+        n_steps=8,
+        random_state=0,
+    )
+    return explainer, texts, None
+
+
 # a fixed (untrained) network: the contract is about names, shapes, errors and stability
 CASES.update(
     {
@@ -78,8 +102,10 @@ CASES.update(
         "saliency": _torch_case("saliency", target=0),
         "input_x_gradient": _torch_case("input_x_gradient", target=0),
         "deeplift": _torch_case("deeplift", target=0),
+        "deeplift_shap": _torch_case("deeplift_shap", target=0, baseline="sample:10"),
         "gradient_shap": _torch_case("gradient_shap", target=0, baseline="sample:10"),
         "occlusion": _torch_case("occlusion", target=0),
+        "layer_integrated_gradients": _text_case,
         "feature_ablation": _torch_case("feature_ablation", target=0),
     }
 )

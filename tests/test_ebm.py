@@ -248,6 +248,8 @@ def test_bad_input_errors():
     with pytest.raises(ValueError, match="multi-output"):
         ebm.fit(X, np.c_[y, y])
     with pytest.raises(ValueError, match="task must be one of"):
+        EBMExplainer(task="ordinal").fit(X, y)
+    with pytest.raises(ValueError, match="task='multiclass' but y looks continuous"):
         EBMExplainer(task="multiclass").fit(X, y)
     with pytest.raises(ValueError, match="feature_types names unknown features"):
         EBMExplainer(feature_types={"zz": "nominal"}).fit(X, y)
@@ -267,7 +269,7 @@ def test_bad_input_errors():
     with pytest.raises(ValueError, match="not made by without_terms"):
         ebm.edit_report(X, y)
     # a regression EBM has no predict_proba at all (scikit-learn's available_if)
-    with pytest.raises(AttributeError, match="predict_proba is only defined for task='binary'"):
+    with pytest.raises(AttributeError, match="predict_proba is only defined for classification"):
         ebm.predict_proba(X)
     with pytest.raises(ValueError, match="ebm_params sets"):
         EBMExplainer(ebm_params={"outer_bags": 2}).fit(X, y)

@@ -166,7 +166,8 @@ def test_add_shows_standard_figures_and_tables(results):
         (fitted.path(), 1, 0),
         (fitted.cv_curve(), 1, 0),
         (results["ridge"], 1, 1),  # stability plot + summary
-        (interpkit.compare({"l": results["lasso"], "r": results["ridge"]}), 3, 2),
+        # two methods: no one-number heatmap; bump chart + intervals, agreement + side by side
+        (interpkit.compare({"l": results["lasso"], "r": results["ridge"]}), 2, 2),
     ]
     for obj, n_fig, n_tab in cases:
         page = Report("t").add(obj).to_html()

@@ -39,6 +39,12 @@ function                        input
 :func:`kernel_convergence`      KernelConvergence (``adapters.shap.kernel_convergence``)
 :func:`baseline_comparison`     BaselineSensitivity (``adapters.shap.baseline_sensitivity``)
 :func:`marginal_vs_conditional` MarginalVsConditional (``adapters.shap.marginal_vs_conditional``)
+:mod:`sae`                      SAE results: ``sae.density_histogram``, ``sae.feature_cards``,
+                                ``sae.seed_matching``, ``sae.concept_alignment``,
+                                ``sae.group_frequencies``
+:mod:`attributions`             network attributions: ``attributions.image_attributions``,
+                                ``attributions.token_html``, ``attributions.token_importance``,
+                                ``attributions.convergence`` (Captum explainers)
 :mod:`gp`                       GP results: ``gp.kernel_sections``, ``gp.sample_paths``,
                                 ``gp.prior_posterior``, ``gp.posterior_band``,
                                 ``gp.ml_surface``, ``gp.relevance``, ``gp.restarts``
@@ -52,7 +58,7 @@ This package imports plotly; ``import interpkit`` alone does not.
 
 from __future__ import annotations
 
-from interpkit.plots import gp
+from interpkit.plots import attributions, gp, sae
 from interpkit.plots._common import TEMPLATE
 from interpkit.plots._show import use_file_renderer_if_unset, write_image
 from interpkit.plots.boosting import boosting_stages
@@ -84,6 +90,7 @@ from interpkit.plots.trees import tree_partition
 __all__ = [
     "TEMPLATE",
     "agreement_heatmap",
+    "attributions",
     "baseline_comparison",
     "beeswarm",
     "boosting_stages",
@@ -106,6 +113,7 @@ __all__ = [
     "prediction_stability",
     "rank_bump",
     "replicate_distribution",
+    "sae",
     "shap_bar",
     "shap_heatmap",
     "shape_function",
@@ -117,6 +125,17 @@ __all__ = [
     "write_image",
 ]
 
+# results of multiclass models (a "class" dim): class_= selects one, else a panel per class
+from interpkit.plots._classes import by_class as _by_class  # noqa: E402
+
+importance = _by_class(importance)
+contributions = _by_class(contributions)
+waterfall = _by_class(waterfall)
+beeswarm = _by_class(beeswarm)
+dependence = _by_class(dependence)
+shap_heatmap = _by_class(shap_heatmap)
+shap_bar = _by_class(shap_bar, mode="aggregate")
+stability = _by_class(stability, mode="aggregate")
 # A plain script where plotly found no renderer (no notebook, no browser it can see):
 # fig.show() writes the figure to an HTML file and says where, instead of doing nothing.
 use_file_renderer_if_unset()

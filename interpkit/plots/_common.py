@@ -76,6 +76,27 @@ METHOD_LABELS = {
     "mdi": "MDI",
     "mdi_plus": "MDI+",
     "permutation_importance": "Permutation importance",
+    # for people: "EBM: term importance", not "Ebm term importance: importances"
+    "ebm_term_importance": "EBM",
+    "ebm_shape_function": "EBM",
+    "tree_shap": "TreeSHAP",
+    "kernel_shap": "KernelSHAP",
+    "linear_shap": "LinearSHAP",
+    "permutation_shap": "PermutationSHAP",
+    "exact_shap": "Exact SHAP",
+    "lime": "LIME",
+    "gp_relevance": "GP",
+}
+
+# what the values are, as a title phrase, by (method, values name) or values name
+VALUE_PHRASES = {
+    ("ebm_term_importance", "importance"): "term importance",
+    ("mdi", "importance"): "impurity importance",
+    ("mdi_plus", "importance"): "impurity importance",
+    "coefficient": "coefficients",
+    "mean_abs_shap_value": "mean |SHAP value|",
+    "shap_value": "SHAP values",
+    "contribution": "contributions",
 }
 
 
@@ -158,6 +179,13 @@ def method_label(expl: Explanation) -> str:
     if expl.method == "elastic_net" and "alpha" in expl.params:
         label += f" (α = {expl.params['alpha']:g})"
     return label
+
+
+def value_phrase(expl: Explanation) -> str:
+    """What the values are, for a title: ``"coefficients"``, ``"mean |SHAP value|"``."""
+    name = str(expl.values.name or "value")
+    phrase = VALUE_PHRASES.get((expl.method, name), VALUE_PHRASES.get(name))
+    return phrase or name.replace("_", " ")
 
 
 def value_label(expl: Explanation) -> str:

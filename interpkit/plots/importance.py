@@ -18,6 +18,7 @@ from interpkit.plots._common import (
     row_base_value,
     signed_colors,
     value_label,
+    value_phrase,
 )
 
 __all__ = ["contributions", "importance"]
@@ -60,7 +61,7 @@ def importance(expl: Explanation, top: int | None = None, *, title: str | None =
             y=list(names[order]),
             orientation="h",
             marker={"color": signed_colors(vals)},
-            text=[fmt(v) for v in vals],
+            text=[fmt(v) for v in vals] if err is None else None,
             textposition="outside",
             cliponaxis=False,
             error_x=None if err is None else {"type": "data", "array": err, "color": "#555"},
@@ -68,15 +69,17 @@ def importance(expl: Explanation, top: int | None = None, *, title: str | None =
             name=value_label(expl),
         )
     )
+    if err is not None:  # value labels beyond the error bars, never on them
+        fig.add_trace(_labels_past_errors(vals, err, list(names[order])))
     fig.add_vline(x=0, line={"color": "#666", "width": 1})
     note = lambda_note(expl)
     shown = f" (top {len(order)} of {len(values)})" if len(order) < len(values) else ""
-    name = str(expl.values.name or "value").replace("_", " ")
-    default = f"{method_label(expl)}: {name}s{shown}" + (f" at {note}" if note else "")
-    lim = float(np.max(np.abs(vals))) if len(vals) else 1.0
+    default = f"{method_label(expl)}: {value_phrase(expl)}{shown}" + (f" at {note}" if note else "")
+    reach = vals if err is None else vals + np.sign(vals) * np.nan_to_num(np.abs(err))
+    lim = float(np.max(np.abs(reach))) if len(vals) else 1.0
     lim = lim or 1.0
-    lo = min(0.0, float(vals.min())) if len(vals) else 0.0
-    hi = max(0.0, float(vals.max())) if len(vals) else 1.0
+    lo = min(0.0, float(reach.min())) if len(vals) else 0.0
+    hi = max(0.0, float(reach.max())) if len(vals) else 1.0
     fig.update_layout(
         title={"text": title or default},
         xaxis={
@@ -89,6 +92,21 @@ def importance(expl: Explanation, top: int | None = None, *, title: str | None =
         bargap=0.3,
     )
     return fig
+
+
+def _labels_past_errors(vals: np.ndarray, err: np.ndarray, names: list[str]) -> go.Scatter:
+    """Text labels of bar values placed just past the end of each error bar."""
+    ends = vals + np.where(vals < 0, -1.0, 1.0) * np.nan_to_num(np.abs(err))
+    return go.Scatter(
+        x=ends,
+        y=names,
+        mode="text",
+        text=[f" {fmt(v)} " for v in vals],
+        textposition=["middle left" if v < 0 else "middle right" for v in vals],
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+    )
 
 
 def contributions(

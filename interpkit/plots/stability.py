@@ -24,6 +24,7 @@ from interpkit.plots._common import (
     method_label,
     scheme_text,
     value_label,
+    value_phrase,
 )
 from interpkit.stability import StabilityResult
 
@@ -190,7 +191,7 @@ def _stability_title(result: StabilityResult, k: int) -> str:
     note = lambda_note(ref)
     n_total = result.replicates.values.sizes["feature"]
     return (
-        f"{method_label(ref)}: stability of {str(ref.values.name or 'value').replace('_', ' ')}s"
+        f"{method_label(ref)}: stability of {value_phrase(ref)}"
         f"<br><sup>{scheme_text(result)}, {level_text(result)} percentile intervals"
         + (f"; top {k} of {n_total} features by mean rank" if k < n_total else "")
         + (f"; full-data fit at {note}" if note else "")

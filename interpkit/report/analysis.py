@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from interpkit.report.conclusions import note_analysis
 from interpkit.report.html import Report
 from interpkit.report.linear import (
     _add_method_section,
@@ -20,7 +21,7 @@ from interpkit.report.linear import (
     replicate_prediction_stats,
 )
 from interpkit.report.methods import METHODS, check_methods, make_explainer
-from interpkit.report.views import stability_table
+from interpkit.report.views import add_shape_functions, stability_table
 
 __all__ = ["analysis_report"]
 
@@ -102,6 +103,7 @@ def analysis_report(
         n_jobs=n_jobs,
         progress=progress,
     )
+    note_analysis(report.conclusions, methods, labels, fits, results, y)
     for m in methods:
         if m in LINEAR:
             _add_method_section(
@@ -155,8 +157,14 @@ def _add_generic_section(report: Report, name: str, explainer, result, rmse, top
         f"{spec.label}: global importance of the model fit on all training rows.",
     )
     if hasattr(explainer, "shape_functions"):  # additive models: one curve per feature
-        report.add(result.extras.get("shape_functions") or explainer.shape_functions(),
-                   title=f"{spec.label}: shape functions")  # fmt: skip
+        shapes = result.extras.get("shape_functions")
+        add_shape_functions(
+            report,
+            explainer.shape_functions() if shapes is None else shapes.reference,
+            shapes,
+            f"{spec.label}: shape functions",
+            importance=explainer.explain(),  # most important term first
+        )
     report.add_figure(
         plots.stability(result, top=top),
         "Left: each faint dot is one bootstrap replicate; the bar is the "

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
+
+from interpkit.report.tables import SORT_JS, TABLE_CSS, table_html
 
 if TYPE_CHECKING:  # plotly is imported only when a figure is added
     import plotly.graph_objects as go
@@ -47,7 +48,6 @@ nav.toc a { color: var(--accent); text-decoration: none; }
 figure { margin: 18px 0 26px; }
 figure.plot { border: 1px solid var(--line); border-radius: 6px; padding: 6px; }
 figcaption { color: var(--muted); font-size: 13.5px; margin: 6px 4px 0; max-width: 90ch; }
-.table-wrap { overflow-x: auto; }
 table.data { border-collapse: collapse; font-size: 13.5px; margin: 4px 0;
   font-variant-numeric: tabular-nums; }
 table.data th, table.data td { padding: 5px 12px; border-bottom: 1px solid var(--line); }
@@ -89,7 +89,12 @@ class Report:
         self._blocks: list[str] = []
         self._headings: list[tuple[int, str, str]] = []  # (level, text, id)
         self._n_figures = 0
+        self._sortable = False
         self._provenance: list[tuple[str, dict[str, Any]]] = []
+        from interpkit.report.conclusions import Conclusions
+
+        #: what the added results add up to: the "What this says" section at the top
+        self.conclusions = Conclusions()
 
     # -- content ----------------------------------------------------------------
     def add_heading(self, text: str, level: int = 2) -> Report:
@@ -148,6 +153,7 @@ class Report:
         *,
         digits: int = 4,
         index: bool | None = None,
+        scroll: bool | None = None,
     ) -> Report:
         """A table with numbers rounded to ``digits`` significant digits.
 
@@ -161,40 +167,18 @@ class Report:
         index : bool, optional
             Show the index; by default only when it is named or not a plain
             ``0..n-1`` range.
+        scroll : bool, optional
+            A scrollable box whose columns sort when their header is clicked;
+            by default for tables of more than 15 rows or 10 columns (see
+            :mod:`interpkit.report.tables`).
         """
         if isinstance(table, pd.Series):
             table = table.to_frame()
         if not isinstance(table, pd.DataFrame):
             raise TypeError(f"add_table() takes a pandas DataFrame, got {type(table).__name__}")
-        if isinstance(table.columns, pd.MultiIndex):
-            # ("lasso", "rank") reads better as "lasso rank" than as a tuple
-            table = table.set_axis([" ".join(map(str, c)) for c in table.columns], axis=1)
-        if index is None:
-            index = table.index.name is not None or not (
-                isinstance(table.index, pd.RangeIndex)
-                and table.index.start == 0
-                and table.index.step == 1
-            )
-        numeric = [pd.api.types.is_numeric_dtype(dt) for dt in table.dtypes]
-        head = []
-        if index:
-            head.append(f"<th>{html.escape(str(table.index.name or ''))}</th>")
-        head += [
-            f'<th class="{"num" if num else ""}">{html.escape(str(col))}</th>'
-            for col, num in zip(table.columns, numeric, strict=True)
-        ]
-        rows = []
-        for label, row in zip(table.index, table.itertuples(index=False), strict=True):
-            cells = [f"<th>{html.escape(str(label))}</th>"] if index else []
-            for value, num in zip(row, numeric, strict=True):
-                cls = ' class="num"' if num else ""
-                cells.append(f"<td{cls}>{html.escape(_format_cell(value, digits))}</td>")
-            rows.append(f"<tr>{''.join(cells)}</tr>")
-        self._blocks.append(
-            '<figure class="table"><div class="table-wrap"><table class="data">'
-            f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody>"
-            f"</table></div>{_caption(caption)}</figure>"
-        )
+        body, sortable = table_html(table, digits=digits, index=index, scroll=scroll)
+        self._sortable = self._sortable or sortable
+        self._blocks.append(f'<figure class="table">{body}{_caption(caption)}</figure>')
         return self
 
     def add(self, result: Any, title: str | None = None) -> Report:
@@ -242,6 +226,10 @@ class Report:
             plotly_note = f", plotly {plotly.__version__}"
         toc = ""
         level2 = [(text, anchor) for level, text, anchor in self._headings if level == 2]
+        summary_anchor = self._anchor("What this says")
+        summary = self.conclusions.to_html(summary_anchor)
+        if summary:
+            level2.insert(0, ("What this says", summary_anchor))
         if len(level2) >= 3:
             items = "".join(
                 f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for text, anchor in level2
@@ -255,14 +243,15 @@ class Report:
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta name="generator" content="interpkit {__version__}">\n'
             f"<title>{html.escape(self.title)}</title>\n"
-            f"<style>{_CSS}</style>\n{plotly_js}\n</head>\n<body>\n<main>\n"
-            f"<h1>{html.escape(self.title)}</h1>\n{subtitle}\n{toc}\n"
+            f"<style>{_CSS}{TABLE_CSS}</style>\n{plotly_js}\n</head>\n<body>\n<main>\n"
+            f"<h1>{html.escape(self.title)}</h1>\n{subtitle}\n{toc}\n{summary}\n"
             + "\n".join(self._blocks)
             + "\n</main>\n"
             f"<footer>Generated by interpkit {html.escape(__version__)}{plotly_note} "
             f"on {today}. This file is self-contained and works offline."
             f"{_provenance_html(self._provenance)}</footer>\n"
-            "</body>\n</html>\n"
+            + (f"<script>{SORT_JS}</script>\n" if self._sortable else "")
+            + "</body>\n</html>\n"
         )
 
     def write(self, path: str | Path) -> Path:
@@ -309,19 +298,3 @@ _PROVENANCE_KEYS = ("method", "backend", "seeds", "versions", "params", "stabili
 
 def _caption(caption: str | None) -> str:
     return f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-
-
-def _format_cell(value: Any, digits: int) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        if not np.isfinite(value):
-            return "–" if np.isnan(value) else str(value)
-        if value == int(value) and abs(value) < 10**digits:
-            return str(int(value))
-        return f"{value:.{digits}g}"
-    return str(value)

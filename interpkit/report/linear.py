@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from interpkit.report.conclusions import note_analysis
 from interpkit.report.html import Report
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ def linear_report(
         progress=progress,
     )
     report.add_provenance("hold-out split", {"seed": seed, "rows held out": holdout})
+    note_analysis(report.conclusions, methods, labels, fits, results, y)
     for m in methods:
         _add_method_section(
             report, fits[m], results[m], labels[m], rmse.get(m), p=p, n_train=n - holdout, top=top
@@ -349,16 +351,21 @@ def _add_comparison_section(
             "side by side; right: selection frequency.",
         )
         comparison = interpkit.compare({labels[m]: results[m] for m in methods})
-        report.add_figure(
-            plots.agreement_heatmap(comparison),
-            "Spearman correlation of |coefficient| between the methods, on all training "
-            "rows; the bootstrap replicates share their resampled rows across methods, so "
-            "the agreement has a paired interval (table below).",
-        )
+        report.conclusions.add_comparison("methods", comparison)
+        if len(methods) > 2:  # with two methods the heatmap would show one number
+            report.add_figure(
+                plots.agreement_heatmap(comparison),
+                "Spearman correlation of |coefficient| between the methods, on all training "
+                "rows; the bootstrap replicates share their resampled rows across methods, so "
+                "the agreement has a paired interval (table below).",
+            )
+        from interpkit.report.views import agreement_table
+
         report.add_table(
-            comparison.agreement(),
-            "Agreement between methods: value on all training rows, mean and percentile "
-            "interval over the paired bootstrap replicates.",
+            agreement_table(comparison),
+            "Agreement between methods, one row per pair: the value on all training rows and "
+            f"[the {comparison.level:.0%} percentile interval over the paired bootstrap "
+            "replicates], which share their resampled rows across methods.",
         )
     if not holdout:
         return

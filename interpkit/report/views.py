@@ -34,7 +34,8 @@ View = Callable[["Report", Any, str], None]
 # dims of an Explanation (or of one replicate of a StabilityResult) -> view
 _EXPLANATION_VIEWS: dict[tuple[str, ...], View] = {}
 _STABILITY_VIEWS: dict[tuple[str, ...], View] = {}
-MAX_TABLE_ROWS = 30
+MAX_TABLE_ROWS = 30  # features in a figure
+MAX_SCROLL_ROWS = 200  # rows of a table (it scrolls and sorts in the page)
 MAX_SHAPE_TERMS = 12
 BEESWARM_MIN_ROWS = 10
 
@@ -69,17 +70,37 @@ def add_result(report: Report, obj: Any, title: str | None = None) -> None:
         for name, extra in obj.extras.items():
             if extra.reference.values.equals(obj.reference.values):
                 continue  # e.g. an EBM's term importances when it has no pair terms
-            add_result(report, extra, f"{title or obj.replicates.method}: {name}")
+            sub = f"{title or _method(obj.reference)}: {name.replace('_', ' ')}"
+            if dims == ("feature",) and extra.reference.dims == ("term", "grid"):
+                add_shape_functions(report, extra.reference, extra, sub, obj.reference)
+                report._record_provenance(extra, sub)
+                continue
+            add_result(report, extra, sub)
     elif isinstance(obj, Explanation):
         view = _EXPLANATION_VIEWS.get(obj.dims, _generic_explanation_view)
-        view(report, obj, title or f"{obj.method} ({obj.backend or 'interpkit'})")
+        view(report, obj, title or _method(obj))
     else:
         raise TypeError(
             "Report.add() takes an Explanation, StabilityResult, Comparison or an object "
             f"with _add_to_report_(); got {type(obj).__name__}. Use add_figure / add_table "
             "for figures and tables."
         )
+    _additivity_note(report, obj)
     report._record_provenance(obj, title)
+    report.conclusions.observe(obj, title)
+
+
+def _additivity_note(report: Report, obj: Any) -> None:
+    """One sentence when an additive explanation misses additivity beyond its tolerance."""
+    expl = obj.reference if isinstance(obj, StabilityResult) else obj
+    notes = getattr(expl, "annotations", None) or {}
+    error, tol = notes.get("additivity_error"), notes.get("additivity_tolerance")
+    if error is None or tol is None or not error > tol:
+        return
+    report.add_text(
+        f"Warning: these {expl.method} values do not add up to the model output: "
+        f"|sum(values) + base - f(x)| reaches {error:.3g} (tolerance {tol:.3g})."
+    )
 
 
 # -- explanations ---------------------------------------------------------------------
@@ -124,26 +145,58 @@ def _cv_view(report: Report, expl: Explanation, title: str) -> None:
 
 
 def _shape_view(report: Report, expl: Explanation, title: str) -> None:
-    _shape_figures(report, expl, None, title)
+    add_shape_functions(report, expl, None, title)
 
 
 def _shape_stability_view(report: Report, result: StabilityResult, title: str) -> None:
-    _shape_figures(report, result.reference, result, title)
+    add_shape_functions(report, result.reference, result, title)
 
 
-def _shape_figures(report: Report, expl: Explanation, result, title: str) -> None:
+def shape_order(expl: Explanation, importance: Explanation | None = None) -> list[str]:
+    """Terms of a shape-function explanation, most important first.
+
+    By ``importance`` (a global explanation with dims ``("feature",)``, e.g. an
+    EBM's term importance) when given; otherwise by the range of each curve
+    over its grid, the most a term can move the prediction.
+    """
+    terms = [str(t) for t in expl.values.coords["term"].values]
+    if importance is not None:
+        imp = importance.to_frame().set_index("feature")["value"].abs()
+        imp.index = imp.index.astype(str)
+        score = np.array([imp.get(t, -np.inf) for t in terms], dtype=float)
+    else:
+        vals = expl.values.transpose("term", "grid").to_numpy()
+        with np.errstate(invalid="ignore"):
+            score = np.nanmax(vals, axis=1) - np.nanmin(vals, axis=1)
+        score = np.nan_to_num(score, nan=-np.inf)
+    return [terms[i] for i in np.argsort(-score, kind="stable")]
+
+
+def add_shape_functions(
+    report: Report,
+    expl: Explanation,
+    result: StabilityResult | None,
+    title: str,
+    importance: Explanation | None = None,
+) -> None:
+    """One figure per term, the ``MAX_SHAPE_TERMS`` most important first."""
     from interpkit import plots
 
-    terms = [str(t) for t in expl.values.coords["term"].values][:MAX_SHAPE_TERMS]
+    order = shape_order(expl, importance)
+    terms = order[:MAX_SHAPE_TERMS]
     band = "grey band: ±1 SD across the model's internal bags, not a confidence interval"
     if result is not None:
         band += (
             f"; orange band: the pointwise {result.level:.0%} interval over "
             f"{result.n_replicates} {result.scheme} refits"
         )
-    for term in terms:
+    by = "term importance" if importance is not None else "the range of the curve"
+    if len(order) > len(terms):
+        report.add_text(f"{title}: the {len(terms)} most important of {len(order)} terms, by {by}.")
+    for rank, term in enumerate(terms, 1):
         report.add_figure(
-            plots.shape_function(expl, term, result), caption=f"{title}: {term} ({band})."
+            plots.shape_function(expl, term, result),
+            caption=f"{title}: {term}, #{rank} by {by} ({band}).",
         )
 
 
@@ -153,8 +206,20 @@ def _generic_explanation_view(report: Report, expl: Explanation, title: str) -> 
 
 
 # -- stability results ----------------------------------------------------------------------
+def _method(expl: Explanation) -> str:
+    """The method's name for people ("EBM", "TreeSHAP", "Lasso")."""
+    from interpkit.plots._common import METHOD_LABELS, method_label
+
+    if expl.method in METHOD_LABELS:
+        return method_label(expl)
+    return f"{expl.method} ({expl.backend or 'interpkit'})"
+
+
 def _stability_title(result: StabilityResult) -> str:
-    return f"{result.replicates.method}: {result.n_replicates} {result.scheme} replicates"
+    name = _method(result.reference)
+    if result.scheme == "permuted_labels":
+        return f"{name}: null control ({result.n_replicates} fits on shuffled labels)"
+    return f"{name}: stability over {result.n_replicates} {result.scheme} replicates"
 
 
 def stability_table(result: StabilityResult) -> pd.DataFrame:
@@ -183,11 +248,19 @@ def stability_table(result: StabilityResult) -> pd.DataFrame:
 def _feature_stability_view(report: Report, result: StabilityResult, title: str) -> None:
     from interpkit import plots
 
-    report.add_figure(plots.stability(result, top=MAX_TABLE_ROWS), caption=title)
+    null = result.scheme == "permuted_labels"
+    fig_title = None
+    if null:
+        fig_title = (
+            f"{_method(result.reference)}: null control, values on shuffled labels"
+            f"<br><sup>{result.n_replicates} permuted-label fits; "
+            "× the fit on the real labels</sup>"
+        )
+    report.add_figure(plots.stability(result, top=MAX_TABLE_ROWS, title=fig_title), caption=title)
     if result.predictions is not None:
         report.add_figure(plots.prediction_stability(result), caption=f"{title}: predictions")
     note = ""
-    if result.scheme == "permuted_labels":
+    if null:
         note = (
             " Null control: replicates are fit on shuffled labels, so their values show how "
             "large an explanation gets when no feature matters; the full-data fit uses the "
@@ -205,7 +278,8 @@ def _generic_stability_view(report: Report, result: StabilityResult, title: str)
 def _comparison_view(report: Report, comparison: Comparison, title: str) -> None:
     from interpkit import plots
 
-    report.add_figure(plots.agreement_heatmap(comparison), caption=f"{title}: agreement")
+    if len(comparison.names) > 2:  # two methods: one number, which the table gives
+        report.add_figure(plots.agreement_heatmap(comparison), caption=f"{title}: agreement")
     report.add_figure(plots.rank_bump(comparison, top=15), caption=f"{title}: ranks")
     report.add_figure(plots.compare_intervals(comparison, top=15), caption=f"{title}: values")
     report.add_table(
@@ -215,7 +289,33 @@ def _comparison_view(report: Report, comparison: Comparison, title: str) -> None
         f"{comparison.level:.0%} percentile interval over replicates (paired when the "
         "replicates resampled the same rows).",
     )
-    report.add_table(_top_rows(comparison.table()), caption=f"{title}: side by side")
+    report.add_table(
+        _top_rows(side_by_side(comparison)),
+        caption=f"{title}, side by side: each method's rank of |value| (1 = most important) "
+        "and its share of the method's total |value|. Comparison.table() has every column "
+        "(intervals, selection frequencies).",
+    )
+
+
+def side_by_side(comparison: Comparison) -> pd.DataFrame:
+    """Per feature, each method's rank and share: two columns per method, not eight."""
+    full = comparison.table()
+    cols = {}
+    for name in comparison.names:
+        for what in ("rank", "share"):
+            key = next((c for c in full.columns if _col(c) == (name, what)), None)
+            if key is not None:
+                cols[f"{name} {what}"] = full[key]
+    table = pd.DataFrame(cols, index=full.index)
+    table.index.name = full.index.name or "feature"
+    return table
+
+
+def _col(column: Any) -> tuple[str, str]:
+    if isinstance(column, tuple):
+        return str(column[0]), str(column[-1])
+    name, _, what = str(column).rpartition(" ")
+    return name, what
 
 
 def agreement_table(comparison: Comparison) -> pd.DataFrame:
@@ -239,9 +339,10 @@ def agreement_table(comparison: Comparison) -> pd.DataFrame:
 
 
 def _top_rows(table: pd.DataFrame) -> pd.DataFrame:
-    if len(table) <= MAX_TABLE_ROWS:
+    """The first ``MAX_SCROLL_ROWS`` rows: long tables scroll and sort in the page."""
+    if len(table) <= MAX_SCROLL_ROWS:
         return table
-    return table.iloc[:MAX_TABLE_ROWS]
+    return table.iloc[:MAX_SCROLL_ROWS]
 
 
 register_view(("feature",), _importance_view)
@@ -283,3 +384,8 @@ def _seed_text(info: pd.DataFrame) -> str:
     seeds = np.asarray(info["seed"])
     shown = ", ".join(str(int(s)) for s in seeds[:5])
     return f"{shown}{', ...' if len(seeds) > 5 else ''} ({len(seeds)} replicate seeds)"
+
+
+# views of network attributions (images, tokens) live in their own module
+from interpkit.report import attribution_views as _attribution_views  # noqa: E402, F401
+from interpkit.report import classes as _classes  # noqa: E402, F401 - registers multiclass views

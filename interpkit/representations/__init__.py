@@ -9,7 +9,9 @@
 * :mod:`~interpkit.representations.probes`: linear probes per layer with
   control tasks (Hewitt & Liang 2019) and selectivity.
 * :mod:`~interpkit.representations.concepts`: concept activation vectors
-  (FastCAV, SGD CAV), TCAV scores and their test against random concepts.
+  (FastCAV, SGD CAV, Captum's classifier), TCAV scores and their test against
+  random concepts; :mod:`~interpkit.representations.concept_stability`: the
+  bootstrap of the concept set and FastCAV-vs-SGD agreement.
 
 Importing this package imports no torch; plots live in
 :mod:`interpkit.plots.representations`.
@@ -18,9 +20,15 @@ Importing this package imports no torch; plots live in
 from __future__ import annotations
 
 from interpkit.representations.activations import Activations, activations, from_arrays
+from interpkit.representations.concept_stability import (
+    CAVBootstrap,
+    cav_agreement,
+    cav_bootstrap,
+)
 from interpkit.representations.concepts import (
     CAV,
     TCAVResult,
+    captum_cav,
     fastcav,
     layer_gradients,
     sgd_cav,
@@ -40,11 +48,15 @@ from interpkit.representations.similarity import (
 __all__ = [
     "CAV",
     "Activations",
+    "CAVBootstrap",
     "DistanceComparison",
     "LayerSimilarity",
     "ProbeResult",
     "TCAVResult",
     "activations",
+    "captum_cav",
+    "cav_agreement",
+    "cav_bootstrap",
     "distance_comparison",
     "fastcav",
     "from_arrays",

@@ -274,9 +274,16 @@ def hf_activations(
                     h = pool(h, mask, pooling)
                 parts[name].append(h.float().cpu().numpy())
             masks.append(mask.cpu().numpy())
+    arrays, mask_all = assemble(parts, masks, pooling)
+    return arrays, texts, mask_all, info
+
+
+def assemble(
+    parts: dict[str, list[np.ndarray]], masks: list[np.ndarray], pooling: str | None
+) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Concatenate per-batch arrays; unpooled batches are padded to one length (NaN)."""
     if pooling is not None:
-        arrays = {name: np.concatenate(p) for name, p in parts.items()}
-        return arrays, texts, None, info
+        return {name: np.concatenate(p) for name, p in parts.items()}, None
     width = max(m.shape[1] for m in masks)
     mask_all = np.concatenate([np.pad(m, [(0, 0), (0, width - m.shape[1])]) for m in masks])
     arrays = {}
@@ -287,7 +294,7 @@ def hf_activations(
         arr = np.concatenate(padded)
         arr[mask_all == 0] = np.nan  # padding is no activation
         arrays[name] = arr
-    return arrays, texts, mask_all, info
+    return arrays, mask_all
 
 
 # --- any torch module: forward hooks --------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -103,6 +104,12 @@ class Activations:
         values = self.values.isel(sample=index).assign_coords(sample=np.arange(len(index)))
         mask = None if self.mask is None else self.mask.isel(sample=index)
         return Activations(values, dict(self.n_units), mask, dict(self.meta))
+
+    def save(self, path: str | Path) -> Path:
+        """Write to ``path`` as a zipped zarr store; :func:`interpkit.load` reads it back."""
+        from interpkit.persist import save
+
+        return save(self, path)
 
     def summary(self) -> pd.DataFrame:
         """One row per layer: units, mean and sd of the activation norm, mean unit sd."""
@@ -202,6 +209,7 @@ def activations(
     random_init: bool = False,
     random_state: int | None = None,
     progress: bool = False,
+    cache: str | Path | None = None,
 ) -> Activations:
     """Activations of ``layers`` of ``model`` on ``inputs``.
 
@@ -209,8 +217,11 @@ def activations(
     ----------
     model : torch.nn.Module
         A Hugging Face ``PreTrainedModel`` (its ``hidden_states``: layer
-        ``"embeddings"`` then ``"layer_1"`` .. ``"layer_L"``) or any module
-        (the outputs of its named submodules, e.g. ``"encoder.layer.2"``).
+        ``"embeddings"`` then ``"layer_1"`` .. ``"layer_L"``), a TransformerLens
+        ``HookedTransformer`` or ``TransformerBridge`` (hook names, e.g.
+        ``"blocks.0.hook_resid_post"``, read with ``run_with_cache``; default
+        every block's ``hook_resid_post``, an int i meaning block i's) or any
+        module (the outputs of its named submodules, e.g. ``"encoder.layer.2"``).
     inputs : sequence of str, tensor or array
         Texts (tokenized with ``tokenizer``, by default the model's own, loaded
         offline from ``model.name_or_path``), or a tensor/array batched along
@@ -234,12 +245,42 @@ def activations(
     random_state : int, optional
     progress : bool
         Show a tqdm progress bar over batches.
+    cache : str or Path, optional
+        A folder of stored activations. The result is stored there as
+        ``activations-<fingerprint>.zarr`` (the format of :func:`interpkit.load`),
+        keyed by a hash of the model's class and weights, the inputs, the layers,
+        the pooling, ``max_length``, the tokenizer and the random-init settings;
+        a later call with the same fingerprint loads it instead of running the
+        model. ``meta["cache_hit"]`` says which happened.
 
     Returns
     -------
     Activations
     """
-    from interpkit.representations import _extract
+    if cache is not None:
+        from interpkit.representations import _extract, _store
+
+        if not isinstance(model, _extract.torch_backend().nn.Module):
+            raise TypeError(f"activations() takes a torch.nn.Module, got {type(model).__name__}")
+        settings = {
+            "layers": None if layers is None else [str(v) for v in np.atleast_1d(layers)],
+            "pooling": pooling,
+            "max_length": max_length,
+            "random_init": bool(random_init),
+            "random_state": random_state if random_init else None,
+            "tokenizer": _tokenizer_key(model if tokenizer is None else tokenizer),
+        }
+        key = _store.fingerprint(model, inputs, settings)
+
+        def compute() -> Activations:
+            return activations(
+                model, inputs, layers, pooling, batch_size=batch_size, tokenizer=tokenizer,
+                max_length=max_length, random_init=random_init, random_state=random_state,
+                progress=progress,
+            )  # fmt: skip
+
+        return _store.cached(cache, key, compute)
+    from interpkit.representations import _extract, _lens
 
     if pooling not in POOLINGS:
         raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
@@ -248,6 +289,13 @@ def activations(
     torch = _extract.torch_backend()
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"activations() takes a torch.nn.Module, got {type(model).__name__}")
+    if _lens.is_lens_model(model):
+        if random_init:
+            model = _lens.reinitialised(model, random_state)
+        arrays, texts, mask, info = _lens.lens_activations(
+            model, inputs, layers, pooling, batch_size, tokenizer, max_length, progress
+        )
+        return _stack(arrays, texts, mask, _meta(model, pooling, random_init, random_state, info))
     if random_init:
         model = _extract.reinitialised(model, random_state)
     if _extract.is_hf_model(model):
@@ -264,11 +312,26 @@ def activations(
             model, inputs, layers, pooling, batch_size, progress
         )
         texts = None
-    meta = {
+    return _stack(arrays, texts, mask, _meta(model, pooling, random_init, random_state, info))
+
+
+def _tokenizer_key(obj: Any) -> list[Any]:
+    """What identifies a tokenizer (or the model's own): class, source, vocabulary size."""
+    tok = getattr(obj, "tokenizer", obj) if not hasattr(obj, "vocab_size") else obj
+    return [
+        type(tok).__name__,
+        str(getattr(tok, "name_or_path", getattr(obj, "name_or_path", ""))),
+        int(getattr(tok, "vocab_size", 0) or 0),
+    ]
+
+
+def _meta(
+    model: Any, pooling: str | None, random_init: bool, random_state: Any, info: dict[str, Any]
+) -> dict[str, Any]:
+    return {
         "model": type(model).__name__,
         "pooling": pooling,
         "random_init": bool(random_init),
         "random_state": random_state,
         **info,
     }
-    return _stack(arrays, texts, mask, meta)

@@ -5,6 +5,8 @@
 * :func:`sgd_cav`: the normal of a linear classifier (scikit-learn
   ``SGDClassifier``, hinge loss, alpha 0.01, as in Kim et al. 2018's code)
   separating concept from random activations.
+* :func:`captum_cav`: the CAV Captum's ``captum.concept`` classifier trains
+  (its ``DefaultClassifier``), on the same activations, seeded.
 * :func:`tcav_score`: the share of inputs whose directional derivative along
   the CAV is positive (gradients from :func:`layer_gradients`).
 * :func:`tcav`: CAVs against ``n_random`` random sets, and random-vs-random
@@ -36,9 +38,18 @@ from sklearn.utils import check_random_state
 from interpkit.representations._gradients import layer_gradients
 from interpkit.representations.activations import Activations
 
-__all__ = ["CAV", "TCAVResult", "fastcav", "layer_gradients", "sgd_cav", "tcav", "tcav_score"]
+__all__ = [
+    "CAV",
+    "TCAVResult",
+    "captum_cav",
+    "fastcav",
+    "layer_gradients",
+    "sgd_cav",
+    "tcav",
+    "tcav_score",
+]
 
-METHODS = ("fastcav", "sgd")
+METHODS = ("fastcav", "sgd", "captum")
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,7 +63,7 @@ class CAV:
     accuracy : float
         Held-out accuracy of telling concept from random along it (a CAV
         refit on a stratified 70 % split, scored on the rest).
-    method : "fastcav" or "sgd"
+    method : "fastcav", "sgd" or "captum"
     n_concept, n_random : int
     seconds : float
         Time to compute the direction on all examples.
@@ -121,7 +132,12 @@ def _sgd_direction(C: np.ndarray, R: np.ndarray, seed: int) -> tuple[np.ndarray,
 def _fit_cav(C: np.ndarray, R: np.ndarray, method: str, seed: int) -> CAV:
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    direction = _mean_direction if method == "fastcav" else _sgd_direction
+    if method == "captum":
+        from interpkit.representations._captum_cav import captum_direction
+
+        direction: Any = captum_direction
+    else:
+        direction = _mean_direction if method == "fastcav" else _sgd_direction
     args = () if method == "fastcav" else (seed,)
     start = time.perf_counter()
     v, _ = direction(C, R, *args)
@@ -167,6 +183,20 @@ def sgd_cav(
     """CAV as the normal of scikit-learn's SGDClassifier (concept = 1, random = 0)."""
     C, R = _pair(concept, random, layer)
     return _fit_cav(C, R, "sgd", int(check_random_state(random_state).randint(2**31 - 1)))
+
+
+def captum_cav(
+    concept: Any, random: Any, *, layer: str | int | None = None, random_state: Any = None
+) -> CAV:
+    """CAV from Captum's ``captum.concept`` classifier (the one ``captum.concept.TCAV`` trains).
+
+    Captum's ``DefaultClassifier`` (scikit-learn ``SGDClassifier``, alpha 0.01,
+    fit on a random 67 % of the examples), seeded by ``random_state``; the same
+    seed gives the same CAV as Captum's ``TCAV`` run with
+    ``classifier=interpkit.representations._captum_cav.seeded_classifier(seed)``.
+    """
+    C, R = _pair(concept, random, layer)
+    return _fit_cav(C, R, "captum", int(check_random_state(random_state).randint(2**31 - 1)))
 
 
 def tcav_score(gradients: Any, cav: CAV | Any) -> float:
@@ -303,7 +333,7 @@ def tcav(
         per run) or a list of random sets, each of size n_concept (one run each).
     layer : str or int, optional
         When ``concept``/``random`` are Activations.
-    method : {"fastcav", "sgd"}
+    method : {"fastcav", "sgd", "captum"}
     n_random : int
         Runs when ``random`` is a pool (at least 20 recommended; at least 2).
     level : float

@@ -139,6 +139,10 @@ class StabilityResult:
         when the value fit on the real labels is larger than label noise
         gives.
 
+        Multiclass results (a ``"class"`` dim beside ``"feature"``) give that
+        table for each class and for the mean ``|value|`` over classes,
+        indexed by ``(class, feature)`` (:mod:`interpkit.classes`).
+
         Other shapes give a long table with one row per element and the
         columns up to ``sign_agreement``.
 
@@ -154,6 +158,11 @@ class StabilityResult:
 
     def _summary(self, level: float) -> pd.DataFrame:
         vals = self.replicates.values
+        if "class" in vals.dims and "feature" in vals.dims:
+            from interpkit.classes import per_class_summary
+
+            # a multiclass result: the feature summary of each class, then the aggregate
+            return per_class_summary(self, level)
         lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
         nonzero = vals != 0
         n_nonzero = nonzero.sum("replicate")

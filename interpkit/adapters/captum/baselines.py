@@ -28,10 +28,10 @@ def build_baseline(
         ``"uniform"``: one draw, uniform between each feature's min and max;
         ``"blur:S"``: each image blurred by a Gaussian of width S pixels (default 2);
         ``"sample:K"``: K fit rows at random, a baseline distribution
-        (GradientShap only); an array: one row (or several when ``multi``).
+        (GradientShap, DeepLiftShap); an array: one row (or several when ``multi``).
     X : fit rows, shape (n, ...).
     multi : bool
-        The method takes a distribution of baselines (GradientShap).
+        The method takes a distribution of baselines (GradientShap, DeepLiftShap).
     """
     shape = X.shape[1:]
     if isinstance(spec, str):
@@ -55,7 +55,8 @@ def build_baseline(
             if not multi:
                 raise ValueError(
                     f"baseline={spec!r} is a distribution of baselines, which only GradientShap "
-                    "takes; pick one row ('zeros', 'means', 'uniform') for this method"
+                    "and DeepLiftShap take; pick one row ('zeros', 'means', 'uniform') for this "
+                    "method"
                 )
             k = int(_number(arg, spec))
             idx = np.sort(np.random.RandomState(seed).choice(len(X), min(k, len(X)), replace=False))

@@ -11,6 +11,25 @@ import numpy as np
 import pandas as pd
 
 
+class ConvergenceCurve(pd.DataFrame):
+    """The table of :func:`convergence_curve`; ``Report.add`` shows it as a figure."""
+
+    @property
+    def _constructor(self) -> type:
+        return pd.DataFrame  # slices and copies are plain tables
+
+    def plot(self) -> Any:
+        """|delta| against n_steps (see :func:`interpkit.plots.attributions.convergence`)."""
+        from interpkit.plots.attributions import convergence
+
+        return convergence(self)
+
+    def _add_to_report_(self, report: Any, title: str | None) -> None:
+        title = title or "Integrated gradients: completeness against n_steps"
+        report.add_figure(self.plot(), caption=title)
+        report.add_table(pd.DataFrame(self).set_index("n_steps"), caption=f"{title}: values")
+
+
 def convergence_curve(
     explainer: Any, X: Any, n_steps: Sequence[int] = (2, 4, 8, 16, 32, 64, 128)
 ) -> pd.DataFrame:
@@ -24,7 +43,7 @@ def convergence_curve(
 
     Returns
     -------
-    pandas.DataFrame
+    ConvergenceCurve (a pandas.DataFrame)
         One row per ``n_steps``: ``mean_abs_delta``, ``max_abs_delta`` and
         ``max_rel_delta`` (|delta| / |f(x) - f(baseline)|) over the rows.
     """
@@ -52,4 +71,4 @@ def convergence_curve(
                 "max_rel_delta": float(np.nanmax(rel)) if np.isfinite(rel).any() else np.nan,
             }
         )
-    return pd.DataFrame(out)
+    return ConvergenceCurve(out)

@@ -35,6 +35,7 @@ from interpkit.adapters.captum.base import CaptumExplainer
 
 __all__ = [
     "DeepLiftExplainer",
+    "DeepLiftShapExplainer",
     "FeatureAblationExplainer",
     "GradientShapExplainer",
     "InputXGradientExplainer",
@@ -138,6 +139,44 @@ class DeepLiftExplainer(CaptumExplainer):
         random_state: int | None = None,
     ) -> None:  # fmt: skip
         self._store(locals())
+
+    def _attribute_kwargs(self, baseline: Any) -> dict[str, Any]:
+        return {"baselines": baseline}
+
+
+class DeepLiftShapExplainer(CaptumExplainer):
+    """DeepLIFT-SHAP: DeepLIFT against each baseline of a distribution, averaged.
+
+    Deterministic given the baselines: ``baseline="sample:K"`` draws K fit
+    rows once at fit (seeded by ``random_state``), or pass an array of k >= 2
+    rows. Complete against the mean baseline output: a row's attributions sum
+    to ``f(x) - mean_k f(b_k)``; the delta stored per row is the mean of
+    DeepLIFT's deltas over the k baselines. Needs nonlinearities as modules,
+    each used once, as DeepLIFT does.
+    """
+
+    _method = "deeplift_shap"
+    _captum_class = "DeepLiftShap"
+    _delta = True
+    _multi_baseline = True
+    _more_steps_hint = "check that every nonlinearity is its own nn.Module, used once"
+
+    def __init__(
+        self, model: Any = None, target: Any = None, baseline: Any = "sample:20",
+        delta_tol: float = 1e-3, train: Any = None, model_factory: Any = None,
+        random_state: int | None = None,
+    ) -> None:  # fmt: skip
+        self._store(locals())
+
+    def _fit_arrays(self, X_arr: Any, kind: str, names: Any, y: Any, model: Any = None) -> Any:
+        super()._fit_arrays(X_arr, kind, names, y, model)
+        if self.baseline_ is None or self.baseline_.shape[0] < 2:
+            raise ValueError(
+                f"DeepLiftShapExplainer averages over a distribution of baselines, got "
+                f"baseline={self.baseline_desc_!r} (one row); pass baseline='sample:K' "
+                "(K >= 2 fit rows) or an array of k >= 2 rows, or use DeepLiftExplainer"
+            )
+        return self
 
     def _attribute_kwargs(self, baseline: Any) -> dict[str, Any]:
         return {"baselines": baseline}

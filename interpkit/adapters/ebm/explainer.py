@@ -51,6 +51,7 @@ from interpkit._optional import import_backend
 from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.ebm import inputs
+from interpkit.adapters.ebm import multiclass as _mc
 from interpkit.adapters.ebm import shapes as _ebm_shapes
 from interpkit.adapters.ebm.shapes import Grid, bag_importance_sd, make_grid
 from interpkit.explainer import Explainer, check_sample_weight, library_versions
@@ -174,10 +175,9 @@ max_rounds, min_samples_leaf, validation_size : optional
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> EBMExplainer:
         """Fit the EBM; see :meth:`interpkit.Explainer.fit` (rows of weight 0 are left out)."""
         X_arr = check_X(X, allow_constant=False)
-        task = self._resolve_task(y)
-        y_arr = check_y(y, X_arr.shape[0], task=task)
+        self._auto_task = self._resolve_task(y)
+        y_arr = check_y(y, X_arr.shape[0], task=self._task())
         w = None if sample_weight is None else check_sample_weight(sample_weight, len(X_arr))
-        self._auto_task = task  # read by _task() during this fit
         names = feature_names_of(X, X_arr.shape[1])
         return self._fit_checked(X_arr, y_arr, names, sample_weight=w)
 
@@ -187,14 +187,16 @@ max_rounds, min_samples_leaf, validation_size : optional
 
     @available_if(
         # task="auto": known once fit has seen y
-        lambda self: getattr(self, "task_", self.task) == "binary",
-        "predict_proba is only defined for task='binary'",
+        lambda self: getattr(self, "task_", self.task) in ("binary", "multiclass"),
+        "predict_proba is only defined for classification",
     )
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Probability of ``classes_[1]``, shape (n_samples,) (binary only)."""
+        """Binary: probability of ``classes_[1]``, (n_samples,); multiclass: (n_samples, K)."""
         out = self.predict(X)
+        if self.task_ == "multiclass":
+            return _mc.softmax(out)
         if self.task_ != "binary":
-            raise ValueError("predict_proba is only defined for task='binary'")
+            raise ValueError("predict_proba is only defined for classification")
         return 1.0 / (1.0 + np.exp(-out))
 
     def term_importances(self) -> Explanation:
@@ -205,6 +207,8 @@ max_rounds, min_samples_leaf, validation_size : optional
         ``error`` is the SD across outer bags.
         """
         self._check_fitted()
+        if self.task_ == "multiclass":  # dims ("feature", "class")
+            return _mc.term_importances(self)
         ebm = self.ebm_
         values = np.asarray(ebm.term_importances("avg_weight"), dtype=np.float64)
         sd = np.array([bag_importance_sd(ebm, t) for t in range(len(values))])
@@ -279,7 +283,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         return _ebm_edit.edit_report(self, X, y, original=original)
 
     def __interpkit_tags__(self) -> ExplainerTags:
-        tasks = ("regression", "binary") if self.task == "auto" else (self.task,)
+        tasks = ("regression", "binary", "multiclass") if self.task == "auto" else (self.task,)
         scopes = ("rows", "seed")  # "seed": the outer bags' splits come from random_state
         return dataclasses.replace(super().__interpkit_tags__(), tasks=tasks, scopes=scopes)
 
@@ -287,9 +291,7 @@ max_rounds, min_samples_leaf, validation_size : optional
 
     # -- contract hooks ---------------------------------------------------------------
     def _task(self) -> str:
-        if self.task in ("regression", "binary"):
-            return self.task
-        return getattr(self, "_auto_task", "regression")
+        return inputs.check_y_task(self)
 
     def _sample_weight_refusal(self) -> str | None:
         return None  # InterpretML weights binning, boosting and early stopping
@@ -301,13 +303,13 @@ max_rounds, min_samples_leaf, validation_size : optional
             X, y = X[sample_weight > 0], y[sample_weight > 0]
             weight = {"sample_weight": sample_weight[sample_weight > 0]}
         names = [str(f) for f in self.feature_names_in_]
-        task = self._task()
+        task = inputs.fit_task(self, y)
         import_backend("interpret", "EBMExplainer")  # a clear ImportError when missing
         from interpret import glassbox
 
         cls = (
             glassbox.ExplainableBoostingClassifier
-            if task == "binary"
+            if task in ("binary", "multiclass")
             else glassbox.ExplainableBoostingRegressor
         )
         params = {k: getattr(self, k) for k in _FORWARDED if getattr(self, k) is not None}
@@ -321,7 +323,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         ebm = cls(**params).fit(X, y, **weight)
         self.ebm_ = ebm
         self.task_ = task
-        if task == "binary":
+        if task in ("binary", "multiclass"):
             self.classes_ = np.asarray(ebm.classes_)
         self.feature_kinds_ = {
             n: "categorical" if t in inputs.CATEGORICAL_TYPES else "numeric"
@@ -343,13 +345,15 @@ max_rounds, min_samples_leaf, validation_size : optional
         self.term_names_ = [str(t) for t in ebm.term_names_]
         self.term_features_ = [tuple(int(f) for f in t) for t in ebm.term_features_]
         icpt = np.asarray(ebm.intercept_, dtype=np.float64).ravel()
-        self.intercept_ = float(icpt[0])
+        self.intercept_ = icpt if self.task_ == "multiclass" else float(icpt[0])
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
         inputs.check_categories(self, X)
         return self._eval_terms(X).sum(axis=1) + self.intercept_
 
     def _explain_global(self) -> Explanation:
+        if self.task_ == "multiclass":
+            return _mc.global_explanation(self)
         names = [str(f) for f in self.feature_names_in_]
         imp = np.asarray(self.ebm_.term_importances("avg_weight"), dtype=np.float64)
         values, sd = np.zeros(len(names)), np.zeros(len(names))
@@ -368,6 +372,8 @@ max_rounds, min_samples_leaf, validation_size : optional
     def _explain_local(self, X: np.ndarray) -> Explanation:
         inputs.check_categories(self, X)
         contrib = self._eval_terms(X)
+        if self.task_ == "multiclass":  # (n, terms, classes)
+            return _mc.local_explanation(self, X, contrib)
         coords = {"sample": np.arange(X.shape[0]), "feature": list(self.term_names_)}
         data = np.full_like(contrib, np.nan)
         for t, feats in enumerate(self.term_features_):
@@ -388,7 +394,7 @@ max_rounds, min_samples_leaf, validation_size : optional
 
     def _extra_explanations(self, context: Any) -> dict[str, Explanation]:
         context = context or self._stability_context()
-        grid = context["grid"]
+        grid = context["grid"] if self.task_ != "multiclass" else Grid({}, {})
         numeric = [t for t, k in grid.kinds.items() if k == "numeric"]
         categorical = [t for t, k in grid.kinds.items() if k == "categorical"]
         out = {}
@@ -417,12 +423,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         check_is_fitted(self)
 
     def _check_params(self) -> None:
-        if self.task not in inputs.TASKS:
-            raise ValueError(f"task must be one of {inputs.TASKS}, got {self.task!r}")
-        if not (isinstance(self.n_grid, int | np.integer) and self.n_grid >= 2):
-            raise ValueError(f"n_grid must be an integer >= 2, got {self.n_grid!r}")
-        if self.ebm_params is not None and not isinstance(self.ebm_params, dict):
-            raise TypeError(f"ebm_params must be a dict, got {type(self.ebm_params).__name__}")
+        inputs.check_params(self)
         clash = set(self.ebm_params or {}) & {"feature_names", "feature_types", "n_jobs"}
         clash |= set(self.ebm_params or {}) & {"random_state", *_FORWARDED}
         if clash:
@@ -453,6 +454,8 @@ max_rounds, min_samples_leaf, validation_size : optional
         return np.linspace(lo, hi, n_grid)
 
     def _output_name(self) -> str:
+        if self.task_ == "multiclass":
+            return f"logit(each of {len(self.classes_)} classes)"
         return f"log_odds({self.classes_[1]})" if self.task_ == "binary" else "prediction"
 
     def _explanation(

@@ -23,7 +23,7 @@ __all__ = [
     "rug_rows",
 ]
 
-TASKS = ("auto", "regression", "binary")
+TASKS = ("auto", "regression", "binary", "multiclass", "classification")
 CATEGORICAL_TYPES = ("nominal", "ordinal")
 
 
@@ -42,18 +42,37 @@ def resolve_task(est: Any, y: Any) -> str:
             f"multi-output targets are not supported: y has {y.shape[1]} columns; "
             "EBMExplainer explains one regression or binary target"
         )
-    if est.task != "auto":
-        return est.task
     if y is None:
-        return "regression"  # check_y reports the missing target
-    arr = np.asarray(y).ravel()
-    if arr.dtype.kind in "biuOUS":
-        return "binary" if pd.unique(arr).size <= 2 else "regression"
-    if arr.dtype.kind == "f":
-        finite = arr[np.isfinite(arr)]
-        if np.unique(finite).size <= 2 and np.all(finite == np.round(finite)):
-            return "binary"
-    return "regression"
+        return "regression" if est.task == "auto" else est.task  # check_y reports it
+    from interpkit._task import resolve_task as resolve
+
+    # scikit-learn's type_of_target: 3-class integer labels are classification
+    return resolve(est.task, y, owner="EBMExplainer")
+
+
+def check_y_task(est: Any) -> str:
+    """The task in :func:`interpkit._validation.check_y`'s terms (multiclass: classification)."""
+    task = est.task if est.task in ("regression", "binary", "multiclass") else None
+    task = task or getattr(est, "_auto_task", "regression")
+    return "classification" if task in ("multiclass", "classification") else task
+
+
+def fit_task(est: Any, y: np.ndarray) -> str:
+    """``"regression"``, ``"binary"`` or ``"multiclass"`` for the validated target ``y``."""
+    task = check_y_task(est)
+    if task != "classification":
+        return task
+    return "binary" if pd.unique(np.asarray(y)).size <= 2 else "multiclass"
+
+
+def check_params(est: Any) -> None:
+    """EBMExplainer's own parameters (not InterpretML's)."""
+    if est.task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {est.task!r}")
+    if not (isinstance(est.n_grid, int | np.integer) and est.n_grid >= 2):
+        raise ValueError(f"n_grid must be an integer >= 2, got {est.n_grid!r}")
+    if est.ebm_params is not None and not isinstance(est.ebm_params, dict):
+        raise TypeError(f"ebm_params must be a dict, got {type(est.ebm_params).__name__}")
 
 
 def prepared(est: Any, X: Any, y: Any) -> Any:

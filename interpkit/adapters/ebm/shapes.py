@@ -122,9 +122,19 @@ def bag_importance_sd(ebm: Any, term: int) -> float:
     return float(np.std(per_bag, ddof=1))
 
 
+def _refuse_multiclass(explainer: Any, what: str) -> None:
+    if getattr(explainer, "task_", None) == "multiclass":
+        raise ValueError(
+            f"{what} of a multiclass EBM are not available yet (one curve per class); "
+            "explain(X) gives the per-class term contributions of rows, explain() the "
+            "per-class term importances"
+        )
+
+
 def shape_functions(explainer: Any, grid: Grid | None, terms: list[str] | None) -> Any:
     """Body of :meth:`EBMExplainer.shape_functions` (documented there)."""
     explainer._check_fitted()
+    _refuse_multiclass(explainer, "shape_functions")
     grid = explainer.grid_ if grid is None else grid
     names = [str(f) for f in explainer.feature_names_in_]
     terms = list(grid.points) if terms is None else list(terms)
@@ -168,6 +178,7 @@ def shape_functions(explainer: Any, grid: Grid | None, terms: list[str] | None) 
 def pair_functions(explainer: Any, n_grid: int) -> dict[str, Any]:
     """Body of :meth:`EBMExplainer.pair_functions` (documented there)."""
     explainer._check_fitted()
+    _refuse_multiclass(explainer, "pair_functions")
     names = [str(f) for f in explainer.feature_names_in_]
     out = {}
     for t, feats in enumerate(explainer.term_features_):

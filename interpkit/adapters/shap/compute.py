@@ -12,7 +12,7 @@ import contextlib
 import io
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,8 @@ class ShapSetup:
     feature_perturbation: str
     nsamples: int | str
     tree_output: str | None = None
-    linear: tuple[np.ndarray, float] | None = None
+    linear: tuple[np.ndarray, Any] | None = None
+    n_outputs: int = 1  # K: the per-class probabilities of a multiclass model
 
 
 @contextlib.contextmanager
@@ -64,27 +65,46 @@ def shap_values(
     background: np.ndarray,
     weights: np.ndarray | None,
     seed: int | None,
+    info: dict[str, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """SHAP values ``phi`` (n, p) and base values (n,) of ``X`` against ``background``."""
+    """SHAP values ``phi`` (n, p) and base values (n,) of ``X`` against ``background``.
+
+    With ``setup.n_outputs = K > 1`` (a multiclass model): ``phi`` (n, p, K)
+    and base values (n, K), the last axis in ``classes_`` order.
+
+    ``info``, when given, receives ``"float32_slack"`` for TreeSHAP: the bound
+    on the additivity residual left by shap's float32 leaf values.
+    """
     shap = import_backend("shap", "ShapExplainer")
     n, p = X.shape
     algo = setup.algorithm
     with _seeded(seed), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*feature names.*")
-        if algo == "linear":
+        if algo == "linear" and setup.n_outputs > 1:  # one linear model per class margin
+            coef, intercept = setup.linear
+            parts = [
+                _linear(shap, replace(setup, linear=(c, float(b))), X, background, weights)
+                for c, b in zip(coef, intercept, strict=True)
+            ]
+            phi = np.stack([part[0] for part in parts], axis=2)
+            base = np.stack([part[1] for part in parts], axis=1)
+        elif algo == "linear":
             phi, base = _linear(shap, setup, X, background, weights)
         elif algo == "tree":
-            ex = shap.TreeExplainer(
-                setup.model,
-                data=background,
-                feature_perturbation="interventional",
-                model_output=setup.tree_output,
+            from interpkit.adapters.shap.tree_exact import interventional_tree_shap
+
+            # exact branch decisions inside shap's float32 kernel (see tree_exact)
+            phi, base, slack = interventional_tree_shap(
+                shap, setup.model, X, background, setup.tree_output
             )
-            phi = np.asarray(ex.shap_values(X, check_additivity=False), dtype=np.float64)
-            base = np.asarray(ex.expected_value, dtype=np.float64).ravel()
-            if phi.ndim == 3:  # (n, p, classes): the positive class
-                phi, base = phi[:, :, -1], base[-1:]
-            base = np.broadcast_to(base[-1], (n,))
+            if info is not None:
+                info["float32_slack"] = slack
+            if setup.n_outputs > 1:
+                base = np.broadcast_to(base, (n, setup.n_outputs))
+            else:
+                if phi.ndim == 3:  # (n, p, classes): the positive class
+                    phi, base = phi[:, :, -1], base[-1:]
+                base = np.broadcast_to(base[-1], (n,))
         elif algo == "kernel":
             k = kernel_nsamples(setup.nsamples, p)
             data = background
@@ -94,8 +114,12 @@ def shap_values(
                 data = DenseData(background, [f"x{j}" for j in range(p)], None, weights.copy())
             ex = shap.KernelExplainer(setup.f, data)
             phi = np.asarray(ex.shap_values(X, nsamples=k, l1_reg=False, silent=True))
-            phi = phi.reshape(n, p)
-            base = np.broadcast_to(float(np.ravel(ex.expected_value)[0]), (n,))
+            if setup.n_outputs > 1:
+                phi = phi.reshape(n, p, setup.n_outputs)
+                base = np.broadcast_to(np.ravel(ex.expected_value), (n, setup.n_outputs))
+            else:
+                phi = phi.reshape(n, p)
+                base = np.broadcast_to(float(np.ravel(ex.expected_value)[0]), (n,))
         elif algo in ("permutation", "exact"):
             masker = shap.maskers.Independent(background, max_samples=background.shape[0])
             if algo == "permutation":
@@ -111,7 +135,8 @@ def shap_values(
                 ex = shap.ExactExplainer(setup.f, masker)
                 out = ex(X, silent=True)
             phi = np.asarray(out.values, dtype=np.float64)
-            base = np.asarray(out.base_values, dtype=np.float64).ravel()
+            base = np.asarray(out.base_values, dtype=np.float64)
+            base = base.reshape(n, setup.n_outputs) if setup.n_outputs > 1 else base.ravel()
         else:  # pragma: no cover - validated before
             raise ValueError(f"unknown algorithm {algo!r}")
     return np.ascontiguousarray(phi, dtype=np.float64), np.array(base, dtype=np.float64)

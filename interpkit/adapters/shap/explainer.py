@@ -32,14 +32,17 @@ from interpkit.adapters.shap.model import (
     STOCHASTIC,
     build_background,
     choose_algorithm,
+    class_labels,
     is_interpkit,
     linear_parts,
     model_feature_check,
+    n_outputs,
     output_function,
     output_label,
     resolve_output,
     tree_model_output,
 )
+from interpkit.adapters.shap.multiclass import global_values, local_values
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.tags import ExplainerTags
@@ -163,6 +166,7 @@ class ShapExplainer(WrappedModelExplainer):
         fixed = ("background",) + ("seed",) * self._is_stochastic()
         return replace(
             super().__interpkit_tags__(),
+            tasks=("regression", "binary", "multiclass"),
             stochastic=self._is_stochastic(),
             scopes=self._fixed_model_scopes(fixed),
         )
@@ -204,8 +208,11 @@ class ShapExplainer(WrappedModelExplainer):
     def _replicate(
         self, scope: str, seed: int, index: int, shared: dict[str, Any]
     ) -> tuple[ShapExplainer, dict[str, Any]]:
+        flag = self.__dict__.setdefault("_additivity_flag", {})  # replicates warn once too
         if scope == "rows":
-            return super()._replicate(scope, seed, index, shared)
+            rep, info = super()._replicate(scope, seed, index, shared)
+            rep._additivity_flag = flag
+            return rep, info
         rep = copy.copy(self)
         rep._scope = scope
         if scope == "background":
@@ -223,7 +230,12 @@ class ShapExplainer(WrappedModelExplainer):
     def _task(self) -> str:
         from interpkit.adapters.shap.model import native_output
 
-        return "binary" if native_output(self._base_estimator()) == "classifier" else "regression"
+        if native_output(self._base_estimator()) != "classifier":
+            return "regression"
+        model = getattr(self, "model_", self.model)
+        if model is None:  # an unfitted classifier: two classes or more, as y says
+            return "classification"
+        return "multiclass" if len(getattr(model, "classes_", ())) > 2 else "binary"
 
     def _fit(self, X: np.ndarray, y: np.ndarray | None) -> None:
         self._check_params()
@@ -286,6 +298,7 @@ class ShapExplainer(WrappedModelExplainer):
             nsamples=self.nsamples if nsamples is None else nsamples,
             tree_output=tree_model_output(self.model_, self.output_),
             linear=linear_parts(self.model_, self.output_, self.n_features_in_),
+            n_outputs=n_outputs(self.model_, self.output_),
         )
 
     def _compute(
@@ -296,20 +309,32 @@ class ShapExplainer(WrappedModelExplainer):
         seed: int | None = None,
         setup: ShapSetup | None = None,
     ) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
-        """``(phi, base, additivity_error, f(X))`` of rows X (fitted background by default)."""
+        """``(phi, base, additivity_error, f(X))`` of rows X (fitted background by default).
+
+        A row misses additivity when ``|sum(phi) + base - f(x)|`` exceeds
+        ``additivity_tol * max(1, |f(x)|)`` plus, for TreeSHAP, the bound left
+        by shap's float32 leaf values; the first miss warns once per
+        explainer (and its stability replicates), with its size.
+        """
         setup = self._setup() if setup is None else setup
         if background is None:
             background, weights = self.background_, self.background_weights_
-        phi, base = shap_values(setup, X, background, weights, self.seed_ if seed is None else seed)
+        info: dict[str, float] = {}
+        seed = self.seed_ if seed is None else seed
+        phi, base = shap_values(setup, X, background, weights, seed, info=info)
         fx = setup.f(X)
-        gap = np.abs(phi.sum(axis=1) + base - fx)
+        gap = np.abs(phi.sum(axis=1) + base - fx)  # (n,) or (n, classes)
         error = float(gap.max())
-        bad = gap > self.additivity_tol * np.maximum(1.0, np.abs(fx))
-        if bad.any():
+        tol = self.additivity_tol * np.maximum(1.0, np.abs(fx)) + info.get("float32_slack", 0.0)
+        self.additivity_tolerance_ = float(tol.max())
+        bad = (gap > tol).reshape(len(gap), -1).any(axis=1)
+        flag = self.__dict__.setdefault("_additivity_flag", {})
+        if bad.any() and not flag.get("warned"):
+            flag["warned"] = True
             warnings.warn(
                 f"SHAP values of {int(bad.sum())} of {len(gap)} rows do not add up to the model "
                 f"output: |sum(phi) + base - f(x)| up to {error:.3g} ({setup.algorithm}); "
-                "recorded in annotations['additivity_error']",
+                "recorded in annotations['additivity_error'] (warned once per explainer)",
                 RuntimeWarning,
                 stacklevel=3,
             )
@@ -348,19 +373,19 @@ class ShapExplainer(WrappedModelExplainer):
         setup: ShapSetup | None = None,
         **params: Any,
     ) -> Explanation:
-        coords = {"sample": np.arange(X.shape[0]), "feature": self._names()}
-        values = xr.DataArray(phi, dims=("sample", "feature"), coords=coords, name="shap_value")
+        values, base_value = local_values(phi, base, self._names(), self._classes())
+        coords = {"sample": values.coords["sample"].values, "feature": self._names()}
         data = xr.DataArray(X, dims=("sample", "feature"), coords=coords, name="feature_value")
-        if np.ptp(base) == 0:
-            base_value: Any = float(base[0])
-        else:
-            base_value = xr.DataArray(base, dims=("sample",), coords={"sample": coords["sample"]})
         return self._explanation(
             values,
             setup,
             base_value=base_value,
             data=data,
-            annotations={"additivity_error": error, "max_abs_output": float(np.abs(fx).max())},
+            annotations={
+                "additivity_error": error,
+                "additivity_tolerance": self.additivity_tolerance_,
+                "max_abs_output": float(np.abs(fx).max()),
+            },
             kind="local",
             **params,
         )
@@ -374,17 +399,16 @@ class ShapExplainer(WrappedModelExplainer):
         setup: ShapSetup | None = None,
         **params: Any,
     ) -> Explanation:
-        values = xr.DataArray(
-            np.abs(phi).mean(axis=0),
-            dims=("feature",),
-            coords={"feature": self._names()},
-            name="mean_abs_shap_value",
-        )
+        values, base_value = global_values(phi, base, self._names(), self._classes())
         return self._explanation(
             values,
             setup,
-            base_value=float(base.mean()),
-            annotations={"additivity_error": error, "n_rows": float(phi.shape[0])},
+            base_value=base_value,
+            annotations={
+                "additivity_error": error,
+                "additivity_tolerance": self.additivity_tolerance_,
+                "n_rows": float(phi.shape[0]),
+            },
             kind="global",
             **params,
         )
@@ -442,11 +466,19 @@ class ShapExplainer(WrappedModelExplainer):
                 f"({type(err).__name__}: {err}); check that the model takes these "
                 f"{self.n_features_in_} features"
             ) from err
-        if out.shape != (self.background_.shape[0],) or not np.all(np.isfinite(out)):
+        k = n_outputs(self.model_, self.output_)
+        shape = (self.background_.shape[0],) + ((k,) if k > 1 else ())
+        if out.shape != shape or not np.all(np.isfinite(out)):
             raise ValueError(
                 f"the model's output on the background rows must be {self.background_.shape[0]} "
                 f"finite numbers, got shape {out.shape}"
             )
+
+    def _classes(self) -> list[str] | None:
+        """Class labels of a multiclass model's explained probabilities, else None."""
+        if n_outputs(self.model_, self.output_) == 1:
+            return None
+        return class_labels(self.model_)
 
     def _names(self) -> list[str]:
         return [str(f) for f in self.feature_names_in_]

@@ -80,20 +80,42 @@ def resolve_output(model: Any, output: str) -> str:
             "use output='probability' or output='log_odds'"
         )
     if native == "classifier":
-        classes = getattr(model, "classes_", None)
-        if classes is not None and len(classes) != 2:
-            raise ValueError(
-                f"{name} has {len(classes)} classes; ShapExplainer explains binary "
-                "classifiers only (the probability or log-odds of classes_[1])"
-            )
+        if n_classes(model) > 2:
+            if output == "log_odds":
+                if not callable(getattr(model, "decision_function", None)):
+                    raise ValueError(
+                        f"{name} has {n_classes(model)} classes and no decision_function, so "
+                        "there are no per-class margins to explain; use output='probability'"
+                    )
+                return "log_odds"
+            if not hasattr(model, "predict_proba"):
+                raise ValueError(f"{name} has no predict_proba; SHAP needs class probabilities")
+            return "probability"
         if not hasattr(model, "predict_proba"):
             raise ValueError(f"{name} has no predict_proba; SHAP needs class probabilities")
         return "probability" if output == "auto" else output
     return "log_odds" if output == "auto" else output
 
 
+def n_classes(model: Any) -> int:
+    """Number of classes of a classifier (0 for anything without ``classes_``)."""
+    classes = getattr(model, "classes_", None)
+    return 0 if classes is None or is_interpkit(model) else len(classes)
+
+
+def n_outputs(model: Any, output: str) -> int:
+    """1, or K for the per-class probabilities of a K-class classifier (K > 2)."""
+    k = n_classes(model)
+    return k if output in ("probability", "log_odds") and k > 2 else 1
+
+
+def class_labels(model: Any) -> list[str]:
+    """The classes of a multiclass model as str, in ``classes_`` order."""
+    return [str(c) for c in model.classes_]
+
+
 def output_function(model: Any, output: str) -> Callable[[np.ndarray], np.ndarray]:
-    """``f(X) -> (n,)`` float, the explained output of ``model`` for float rows ``X``."""
+    """``f(X)``: the explained output for float rows ``X``, shape (n,) or (n, K) (multiclass)."""
     if is_interpkit(model):
 
         def raw(X: np.ndarray) -> np.ndarray:
@@ -114,6 +136,11 @@ def output_function(model: Any, output: str) -> Callable[[np.ndarray], np.ndarra
     if output == "prediction":
         return lambda X: np.asarray(model.predict(frame(X)), dtype=np.float64).ravel()
 
+    if n_outputs(model, output) > 1:
+        if output == "log_odds":  # per-class margins (softmax logits up to a constant)
+            return lambda X: np.asarray(model.decision_function(frame(X)), dtype=np.float64)
+        return lambda X: np.asarray(model.predict_proba(frame(X)), dtype=np.float64)
+
     def proba(X: np.ndarray) -> np.ndarray:
         return np.asarray(model.predict_proba(frame(X)), dtype=np.float64)[:, 1]
 
@@ -128,15 +155,28 @@ def output_label(model: Any, output: str) -> str:
     """E.g. ``"prediction"``, ``"probability(>50K)"``, ``"log_odds(1)"``."""
     if output == "prediction":
         return "prediction"
+    if n_outputs(model, output) > 1:
+        what = "probability" if output == "probability" else "decision_function"
+        return f"{what}(each of {n_classes(model)} classes)"
     classes = getattr(model, "classes_", None)
     positive = classes[1] if classes is not None and len(classes) == 2 else 1
     return f"{output}({positive})"
 
 
-def linear_parts(model: Any, output: str, n_features: int) -> tuple[np.ndarray, float] | None:
-    """Coefficients and intercept when the explained output is linear in X, else None."""
+def linear_parts(model: Any, output: str, n_features: int) -> tuple[np.ndarray, Any] | None:
+    """Coefficients and intercept when the explained output is linear in X, else None.
+
+    Multiclass margins: coefficients (K, p) and intercepts (K,).
+    """
     if not (hasattr(model, "coef_") and hasattr(model, "intercept_")):
         return None
+    k = n_outputs(model, output)
+    if k > 1:  # class probabilities are not linear in X, the per-class margins are
+        coef = np.asarray(getattr(model, "coef_", None), dtype=np.float64)
+        intercept = np.asarray(model.intercept_, dtype=np.float64).ravel()
+        if output != "log_odds" or coef.shape != (k, n_features) or intercept.shape != (k,):
+            return None
+        return coef, intercept
     native = native_output(model)
     linear_output = {"prediction": "prediction", "log_odds": "log_odds", "classifier": "log_odds"}
     if output != linear_output[native]:
@@ -155,6 +195,9 @@ def linear_parts(model: Any, output: str, n_features: int) -> tuple[np.ndarray, 
 def tree_model_output(model: Any, output: str) -> str | None:
     """TreeSHAP's ``model_output`` for this model and output, None when TreeSHAP cannot."""
     name = type(model).__name__
+    if n_outputs(model, output) > 1:  # leaves of forests hold every class's probability
+        # shap 0.51 reads scikit-learn's boosted classifiers for two classes only
+        return "raw" if output == "probability" and name in _TREE_PROBABILITY else None
     if name in _TREE_REGRESSORS and output == "prediction":
         return "raw"
     if name in _TREE_PROBABILITY and output == "probability":
