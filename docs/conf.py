@@ -36,6 +36,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = [
     "_build",
+    "_gallery_reports",
     "_gallery_src",
     "_build_static",
     "**.ipynb",
@@ -56,8 +57,11 @@ autodoc_default_options = {
     "members": True,
     "show-inheritance": True,
     "inherited-members": "BaseEstimator",
+    "exclude-members": "__init__",  # the class signature already shows the parameters
 }
-autodoc_typehints = "description"
+# one page per class: its docstring and members (autosummary's default adds method tables)
+templates_path = ["_templates"]
+autodoc_typehints = "signature"
 autodoc_member_order = "groupwise"
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
@@ -77,6 +81,8 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "show_memory": False,
+    # its timing page loads DataTables from a CDN; the build's own log has the times
+    "write_computation_times": False,
     "plot_gallery": "True",
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
@@ -87,6 +93,8 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"interpkit {release}"
 html_static_path = ["_static", str(interpkit_gallery.STATIC)]
 html_css_files = ["interpkit.css"]
+# the reports the gallery's scripts write, at <site>/reports/
+html_extra_path = [str(interpkit_gallery.REPORTS)]
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "icon_links": [],

@@ -7,13 +7,16 @@ must find a term offline.
 
 The site is built by ``cd docs && python -m sphinx -W -b html . _build/html``.
 Without a build the tests skip; with ``INTERPKIT_DOCS_REQUIRE_SITE=1`` (set by
-``.ci/run`` after building) a missing site is a failure.
+``.ci/run`` after building) a missing site is a failure. Without Chromium the
+browser tests skip, and the file checks (a page per example, no remote
+``src``/``href``) still run.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -37,9 +40,7 @@ GALLERY_PAGE = "auto_examples/gp_kernels.html"
 API_PAGE = "api/generated/interpkit.LassoExplainer.html"
 
 
-def _missing() -> str | None:
-    if not (SITE / "index.html").is_file():
-        return f"the documentation site is not built ({SITE / 'index.html'} is missing)"
+def _browser_missing() -> str | None:
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         return "Debian chromium and chromium-driver are not installed"
     try:
@@ -53,11 +54,19 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    reason = _missing()
-    if reason:
+def site() -> Path:
+    if not (SITE / "index.html").is_file():
+        reason = f"the documentation site is not built ({SITE / 'index.html'} is missing)"
         if REQUIRE:
             pytest.fail(f"INTERPKIT_DOCS_REQUIRE_SITE=1 but {reason}")
+        pytest.skip(reason)
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def driver(site, tmp_path_factory):
+    reason = _browser_missing()
+    if reason:
         pytest.skip(reason)
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
@@ -72,6 +81,22 @@ def driver(tmp_path_factory):
     drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield drv
     drv.quit()
+
+
+def test_every_example_has_its_page_and_nothing_is_fetched(site):
+    """Without a browser: each example ran into a page; no page loads anything from a network."""
+    from tests.example_scripts import NOT_EXECUTED, SMALL_ARGS
+
+    for relname in [*SMALL_ARGS, *NOT_EXECUTED]:
+        page = site / "auto_examples" / (relname.removesuffix(".py").replace("/", "__") + ".html")
+        assert page.is_file(), f"no gallery page for examples/{relname}"
+        html = page.read_text(encoding="utf-8")
+        if relname in SMALL_ARGS:
+            assert "sphx-glr-script-out" in html, f"examples/{relname} printed nothing"
+    remote = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](?:https?:)?//""")
+    for page in site.rglob("*.html"):
+        found = remote.findall(page.read_text(encoding="utf-8"))
+        assert not found, f"{page.relative_to(site)} loads from a network: {found[:3]}"
 
 
 def _open(driver, page: str, ready_js: str = "return true", timeout: float = 20) -> dict:
@@ -149,3 +174,28 @@ def test_search_works_offline(driver):
         ".map(a => a.getAttribute('href'))"
     )
     assert any("LassoExplainer" in h or "auto_examples" in h for h in hrefs)
+
+
+def test_reports_the_examples_write_are_in_the_site(site):
+    page = (site / "auto_examples" / "model_comparison.html").read_text(encoding="utf-8")
+    frames = re.findall(r'<iframe class="interpkit-report" src="\.\./(reports/[^"]+)"', page)
+    assert frames == ["reports/model_comparison__model_comparison.html"]
+    report = (site / frames[0]).read_text(encoding="utf-8")
+    assert "works offline" in report and "Plotly.newPlot(" in report
+
+
+def test_gallery_thumbnails_are_the_scripts_figures(site):
+    pytest.importorskip("kaleido")
+    thumbs = {p.name for p in (site / "_images").glob("sphx_glr_*_thumb.png")}
+    assert "sphx_glr_gp_kernels_thumb.png" in thumbs
+    png = (site / "_images" / "sphx_glr_gp_kernels_thumb.png").read_bytes()
+    placeholder = (site / "_images" / "sphx_glr_stability_on_a_cluster_thumb.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    if png == placeholder:  # the build could not export: only fine where kaleido cannot
+        import plotly.io as pio
+
+        try:
+            pio.to_image({"data": []}, format="png")
+        except Exception as err:
+            pytest.skip(f"kaleido cannot export images here: {err}")
+    assert png != placeholder  # the script's own figure, not sphinx-gallery's placeholder

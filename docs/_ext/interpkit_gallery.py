@@ -20,10 +20,12 @@ warning, which ``-W`` turns into an error.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +35,11 @@ EXAMPLES = ROOT / "examples"
 STAGED = DOCS / "_gallery_src"  # staged copies (git-ignored)
 GALLERY = "auto_examples"  # sphinx-gallery's output folder under docs/
 STATIC = DOCS / "_build_static"  # plotly.min.js, copied from the plotly package
+REPORTS = DOCS / "_gallery_reports"  # reports the examples write, served as <site>/reports/
 
-# figures written by the running example, emptied by the scraper after each code block
+# figures and reports written by the running example, emptied by the scraper after each block
 _FIGURES: list[dict] = []
+_REPORTS: list[Path] = []
 _PLOTLY_SCRIPT = '<script src="../_static/plotly.min.js"></script>'
 
 
@@ -82,6 +86,7 @@ def stage() -> list[str]:
     if STAGED.exists():
         shutil.rmtree(STAGED)
     STAGED.mkdir()
+    REPORTS.mkdir(exist_ok=True)  # kept: pages of examples not re-run still link their reports
     (STAGED / "GALLERY_HEADER.rst").write_text(
         "Gallery\n=======\n\n"
         "Each page is one script from the repository's ``examples/`` folder, run while\n"
@@ -147,25 +152,72 @@ def reset_figures(gallery_conf: dict, fname: str) -> None:
     """Before each example: record figures that are written with ``write_html``."""
     from plotly.basedatatypes import BaseFigure
 
+    from interpkit.report.html import Report
+
     del _FIGURES[:]
+    del _REPORTS[:]
     if getattr(BaseFigure.write_html, "_interpkit_gallery", False):
         return
     original = BaseFigure.write_html
+    original_report = Report.write
 
     def write_html(self: Any, *args: Any, **kwargs: Any) -> Any:
         _FIGURES.append(self.to_dict())
         return original(self, *args, **kwargs)
 
+    def write_report(self: Any, path: Any) -> Path:
+        written = original_report(self, path)
+        _REPORTS.append(Path(written))
+        return written
+
     write_html._interpkit_gallery = True  # type: ignore[attr-defined]
     BaseFigure.write_html = write_html  # type: ignore[method-assign]
+    Report.write = Report.save = write_report  # type: ignore[method-assign]
+
+
+_THUMBNAILED: set[str] = set()  # examples whose first figure became the gallery thumbnail
+
+
+@functools.cache
+def _static_export() -> bool:
+    """Whether kaleido can export images here (one shared browser for the whole build)."""
+    import logging
+
+    for name in ("choreographer", "kaleido", "logistro"):  # their INFO lines flood the log
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        import kaleido
+        import plotly.io as pio
+
+        kaleido.start_sync_server(silence_warnings=True)
+        pio.to_image({"data": []}, format="png", validate=False)
+    except Exception:  # no kaleido or no Chrome: thumbnails stay the placeholder
+        return False
+    return True
+
+
+def _thumbnail(fig: dict, block_vars: dict) -> None:
+    """Write the example's first figure as its thumbnail image (when kaleido works)."""
+    import plotly.io as pio
+
+    src = str(block_vars.get("src_file", ""))
+    if src in _THUMBNAILED or not _static_export():
+        return
+    _THUMBNAILED.add(src)
+    path = next(block_vars["image_path_iterator"])  # sphinx-gallery's first image: the thumbnail
+    with warnings.catch_warnings():  # the shared server already has plotly's export options
+        warnings.filterwarnings("ignore", message="The kopts argument", category=UserWarning)
+        pio.write_image(fig, path, format="png", width=640, height=440, validate=False)
 
 
 def scrape_figures(block: Any, block_vars: dict, gallery_conf: dict, **kwargs: Any) -> str:
     """Embed the figures this code block wrote, as interactive plotly HTML."""
     import plotly.io as pio
 
+    rst = _embed_reports(block_vars)
     if not _FIGURES:
-        return ""
+        return rst
+    _thumbnail(_FIGURES[0], block_vars)
     parts = [_PLOTLY_SCRIPT]
     for fig in _FIGURES:
         html = pio.to_html(
@@ -175,8 +227,32 @@ def scrape_figures(block: Any, block_vars: dict, gallery_conf: dict, **kwargs: A
             f'<div class="output_subarea output_html rendered_html interpkit-figure">{html}</div>'
         )
     del _FIGURES[:]
-    body = "\n".join(parts)
+    return rst + _raw_html("\n".join(parts))
+
+
+def _raw_html(body: str) -> str:
     return "\n\n.. raw:: html\n\n" + "\n".join(f"    {line}" for line in body.splitlines()) + "\n"
+
+
+def _embed_reports(block_vars: dict) -> str:
+    """Copy the reports this block wrote into the site; show each in a frame, with a link."""
+    if not _REPORTS:
+        return ""
+    example = Path(str(block_vars.get("src_file", "example"))).stem
+    (REPORTS / "reports").mkdir(parents=True, exist_ok=True)
+    parts = []
+    for written in _REPORTS:
+        name = f"{example}__{written.name}"
+        shutil.copyfile(written, REPORTS / "reports" / name)
+        href = f"../reports/{name}"
+        parts.append(
+            f'<p class="interpkit-report">The report this script wrote, <a href="{href}">'
+            f"{written.name}</a> (one offline HTML file):</p>"
+            f'<iframe class="interpkit-report" src="{href}" title="{written.name}" '
+            'style="width:100%;height:900px;border:1px solid #ccc;border-radius:4px"></iframe>'
+        )
+    del _REPORTS[:]
+    return _raw_html("\n".join(parts))
 
 
 def copy_plotly_js() -> None:
