@@ -50,6 +50,13 @@ def _n_boot(text: str) -> int:
     return value
 
 
+def _n_jobs(text: str) -> int:
+    value = _whole_number(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must not be 0 (1 = one worker, -1 = all cores)")
+    return value
+
+
 def _alpha(text: str) -> float:
     try:
         value = float(text)
@@ -88,10 +95,11 @@ def _add_common(sub: argparse.ArgumentParser, default_out: str) -> None:
     )
     sub.add_argument(
         "--n-jobs",
-        type=int,
+        type=_n_jobs,
         default=None,
         metavar="N",
-        help="parallel workers for the bootstrap (default: 1; -1 = all cores)",
+        help="parallel workers for the bootstrap (default: all cores; 1 = no parallelism, "
+        "-2 = all but one); the results do not depend on it",
     )
     sub.add_argument(
         "--seed",
@@ -133,9 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(demo, "interpkit-demo.html")
 
+    from interpkit.cli_defaults import cost_help
+
     explain = subs.add_parser(
         "explain",
         help="the same report for your own CSV file",
+        epilog=cost_help(),
         description=(
             "The demo's report for your own CSV: every column except --target (and "
             "--drop) is a numeric feature; the target is numeric (regression). With "
@@ -214,6 +225,12 @@ def _progress(args: argparse.Namespace) -> bool | None:
     return False if args.no_progress else None  # None: on when stderr is a terminal
 
 
+def _jobs(args: argparse.Namespace) -> int:
+    from interpkit.cli_defaults import DEFAULT_N_JOBS
+
+    return DEFAULT_N_JOBS if args.n_jobs is None else args.n_jobs
+
+
 def _check_out(out: str) -> Path:
     path = Path(out)
     if path.is_dir():
@@ -237,7 +254,7 @@ def _demo(args: argparse.Namespace) -> Path:
         holdout=20,
         n_boot=n_boot,
         seed=args.seed,
-        n_jobs=args.n_jobs,
+        n_jobs=_jobs(args),
         progress=_progress(args),
         title="interpkit demo: lasso vs ridge on the prostate cancer data",
         intro=(
@@ -276,19 +293,28 @@ def _explain(args: argparse.Namespace) -> Path:
         )
     linear_only = set(methods) <= set(LINEAR)
     build = linear_report if linear_only else analysis_report
+    sized = {} if linear_only else {"method_params": _sized_params(methods, X.shape)}
     report = build(
         X,
         y,
+        **sized,
         methods=methods,
         alpha=0.5 if args.alpha is None else args.alpha,
         holdout=holdout,
         n_boot=args.n_boot or (100 if linear_only else 20),
         seed=args.seed,
-        n_jobs=args.n_jobs,
+        n_jobs=_jobs(args),
         progress=_progress(args),
         title=f"{Path(args.data).name}: what drives {args.target}, and how stable is it?",
     )
     return report.write(out)
+
+
+def _sized_params(methods: list[str], shape: tuple[int, int]) -> dict[str, dict]:
+    """Per-method defaults for the table size (see :mod:`interpkit.cli_defaults`)."""
+    from interpkit.cli_defaults import method_params
+
+    return {m: method_params(m, *shape) for m in methods}
 
 
 def load_csv(path: str, target: str, *, drop: Sequence[str] = ()) -> tuple:

@@ -207,7 +207,8 @@ def _curve(x, y, sd, lo, hi, extra, expl, term) -> go.Figure:
             row=2,
             col=1,
         )
-        fig.update_yaxes(title_text="rows", row=2, col=1, title_font={"size": 11})
+        # a short panel: three ticks at most, or their labels touch
+        fig.update_yaxes(title_text="rows", row=2, col=1, title_font={"size": 11}, nticks=3)
     fig.update_xaxes(title_text=term, row=2, col=1)
     return fig
 

@@ -213,7 +213,14 @@ def compare_prediction_stability(
         shared_yaxes=True,
         horizontal_spacing=0.04,
         subplot_titles=[
-            f"<b>{name}</b><br><span style='font-size:11px'>{_rmse_text(*arrays[name])}</span>"
+            f"<b>{name}</b><br><span style='font-size:11px'>"
+            # three or more panels are too narrow for the RMSE text on one line
+            + (
+                _rmse_text(*arrays[name]).replace(" (", "<br>(")
+                if m > 2
+                else _rmse_text(*arrays[name])
+            )
+            + "</span>"
             for name in results
         ],
     )
@@ -245,7 +252,7 @@ def compare_prediction_stability(
         },
         height=500,
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        margin={"t": 150, "b": 110},
+        margin={"t": 150 + (16 if m > 2 else 0), "b": 110},
         hovermode="closest",
     )
     return fig

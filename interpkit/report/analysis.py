@@ -41,6 +41,7 @@ def analysis_report(
     progress: bool | None = None,
     title: str | None = None,
     intro: str | None = None,
+    method_params: dict[str, dict[str, Any]] | None = None,
 ) -> Report:
     """Fit, explain, bootstrap and compare several methods; compose their report.
 
@@ -64,14 +65,20 @@ def analysis_report(
     seed : int, default 0
         Seeds the split, the models, the folds and the bootstrap.
     n_jobs, progress, title, intro
-        As in :func:`~interpkit.report.linear_report`.
+        As in :func:`~interpkit.report.linear_report`; with ``progress`` each
+        method's start and end are reported with an estimate of the time left.
+    method_params : dict, optional
+        Method -> parameters overriding the registry's command-line ones,
+        e.g. ``{"ebm": {"outer_bags": 4}}`` (``interpkit explain`` passes
+        :func:`interpkit.cli_defaults.method_params` for the table size).
 
     Returns
     -------
     Report
         With attributes ``results`` (method -> StabilityResult), ``rmse``
-        (method -> held-out RMSE) and ``comparison`` (a
-        :class:`~interpkit.Comparison`, or None for one method).
+        (method -> held-out RMSE), ``comparison`` (a
+        :class:`~interpkit.Comparison`, or None for one method) and
+        ``timings`` (method -> seconds to fit and bootstrap).
     """
     import interpkit
 
@@ -79,7 +86,8 @@ def analysis_report(
     if not methods:
         raise ValueError("no methods given")
     check_methods(methods)  # one error naming every missing extra, before any fitting
-    explainers = {m: make_explainer(m, seed, alpha) for m in methods}
+    extra = method_params or {}
+    explainers = {m: make_explainer(m, seed, alpha, extra.get(m)) for m in methods}
     n, p = X.shape
     if not 0 <= holdout < n:
         raise ValueError(f"holdout must be between 0 and {n - 1} rows, got {holdout}")
@@ -95,6 +103,7 @@ def analysis_report(
     report.add_text(intro or _intro(labels, target, n, p, holdout, seed, n_boot))
     report.add_provenance("hold-out split", {"seed": seed, "rows held out": holdout})
 
+    timings: dict[str, float] = {}
     fits, results, rmse = fit_and_bootstrap(
         explainers,
         (X_train, y_train, X_hold, y_hold),
@@ -102,6 +111,7 @@ def analysis_report(
         seed=seed,
         n_jobs=n_jobs,
         progress=progress,
+        timings=timings,
     )
     note_analysis(report.conclusions, methods, labels, fits, results, y)
     for m in methods:
@@ -122,6 +132,7 @@ def analysis_report(
     report.results = results  # type: ignore[attr-defined]
     report.rmse = rmse  # type: ignore[attr-defined]
     report.comparison = comparison  # type: ignore[attr-defined]
+    report.timings = timings  # type: ignore[attr-defined]
     return report
 
 

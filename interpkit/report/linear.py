@@ -219,18 +219,24 @@ def _fit_methods(methods, alpha, data, *, n_boot, seed, n_jobs, progress):
     )
 
 
-def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress):
+def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress, timings=None):
     """Fit each explainer on the training rows and bootstrap it on shared resamples.
 
     ``explainers`` maps method -> unfitted explainer; ``data`` is
     ``(X_train, y_train, X_hold, y_hold)``. Every method's stability run uses
     ``random_state=seed``, so replicate b of each is fit on the same rows.
     Returns the fitted explainers, their StabilityResults and (with held-out
-    rows) their held-out RMSE, each a dict keyed by method.
+    rows) their held-out RMSE, each a dict keyed by method. With ``progress``
+    each method's start and end go to stderr with the time left; ``timings``
+    (a dict), when given, receives each method's seconds.
     """
+    from interpkit.report.progress import MethodProgress
+
     X_train, y_train, X_hold, y_hold = data
     fits, results, rmse = {}, {}, {}
+    tracker = MethodProgress(list(explainers), n_boot, progress)
     for m, explainer in explainers.items():
+        tracker.start(m)
         fits[m] = explainer.fit(X_train, y_train)
         results[m] = fits[m].stability(
             X_train,
@@ -245,6 +251,9 @@ def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress):
         if X_hold is not None:
             resid = fits[m].predict(X_hold) - y_hold.to_numpy()
             rmse[m] = float(np.sqrt(np.mean(resid**2)))
+        tracker.done(m)
+    if timings is not None:
+        timings.update(tracker.seconds)
     return fits, results, rmse
 
 

@@ -26,7 +26,7 @@ class MethodSpec:
     ----------
     label : str
         Human-readable name for headings.
-    make : callable ``(seed, alpha) -> Explainer``
+    make : callable ``(seed, alpha, overrides=None) -> Explainer``
         Builds the unfitted explainer.
     values : str
         What the global values are, for the reader ("coefficient", ...).
@@ -37,15 +37,15 @@ class MethodSpec:
     """
 
     label: str
-    make: Callable[[int, float], Any]
+    make: Callable[..., Any]
     values: str
     extra: str | None = None
     module: str | None = None
 
 
-def _maker(entry: Entry) -> Callable[[int, float], Any]:
-    def make(seed: int, alpha: float) -> Any:
-        params = dict(entry.cli.params)
+def _maker(entry: Entry) -> Callable[..., Any]:
+    def make(seed: int, alpha: float, overrides: dict[str, Any] | None = None) -> Any:
+        params = {**entry.cli.params, **(overrides or {})}
         if "alpha" in inspect.signature(entry.load()).parameters:  # the elastic net's mixing
             params["alpha"] = alpha
         return entry.create(seed=seed, **params)
@@ -62,10 +62,14 @@ def _spec(entry: Entry) -> MethodSpec:
 METHODS: dict[str, MethodSpec] = {e.cli.name: _spec(e) for e in BUILTIN if e.cli is not None}
 
 
-def make_explainer(name: str, seed: int, alpha: float = 0.5):
-    """The unfitted explainer for method ``name``, or a ValueError/ImportError that says why."""
+def make_explainer(name: str, seed: int, alpha: float = 0.5, params: dict[str, Any] | None = None):
+    """The unfitted explainer for method ``name``, or a ValueError/ImportError that says why.
+
+    ``params`` override the registry's command-line parameters (e.g. the
+    table-size defaults of :mod:`interpkit.cli_defaults`).
+    """
     check_methods([name])
-    return METHODS[name].make(seed, alpha)
+    return METHODS[name].make(seed, alpha, params)
 
 
 def check_methods(names: list[str]) -> None:
