@@ -21,8 +21,10 @@ from sklearn.utils.validation import check_is_fitted
 from interpkit._optional import import_backend
 from interpkit.adapters._wrapped_model import WrappedModelExplainer
 from interpkit.adapters.shap.model import (
+    class_labels,
     is_interpkit,
     model_feature_check,
+    n_outputs,
     native_output,
     output_function,
     output_label,
@@ -106,6 +108,7 @@ class LimeExplainer(WrappedModelExplainer):
     def __interpkit_tags__(self) -> ExplainerTags:
         return replace(
             super().__interpkit_tags__(),
+            tasks=("regression", "binary", "multiclass"),
             stochastic=True,
             scopes=self._fixed_model_scopes(("seed", "kernel_width")),
         )
@@ -143,7 +146,12 @@ class LimeExplainer(WrappedModelExplainer):
         return rep, {"seed": seed, "kernel_width": rep.kernel_width}
 
     def _task(self) -> str:
-        return "binary" if native_output(self._base_estimator()) == "classifier" else "regression"
+        if native_output(self._base_estimator()) != "classifier":
+            return "regression"
+        model = getattr(self, "model_", self.model)
+        if model is None:  # an unfitted classifier: two classes or more, as y says
+            return "classification"
+        return "multiclass" if len(getattr(model, "classes_", ())) > 2 else "binary"
 
     def _fit(self, X: np.ndarray, y: np.ndarray | None) -> None:
         if self.model is not None and self.estimator is not None:
@@ -191,11 +199,26 @@ class LimeExplainer(WrappedModelExplainer):
     def _lime(
         self, X: np.ndarray, seed: int, width: float | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None]:
-        """LIME weights (n, p), intercepts (n,), local R^2 (n,) for rows X."""
+        """LIME weights (n, p), intercepts (n,), local R^2 (n,) for rows X.
+
+        A multiclass model's probabilities: one LIME fit per class on the same
+        perturbed samples (the same seeds), weights (n, p, K), intercepts and
+        R^2 (n, K).
+        """
+        f = output_function(self.model_, self.output_)
+        k = n_outputs(self.model_, self.output_)
+        if k == 1:
+            return (*self._lime_one(X, f, seed, width), width)
+        parts = [self._lime_one(X, lambda Z, c=c: f(Z)[:, c], seed, width) for c in range(k)]
+        weights, intercepts, scores = (np.stack(p, axis=-1) for p in zip(*parts, strict=True))
+        return weights, intercepts, scores, width
+
+    def _lime_one(
+        self, X: np.ndarray, f: Any, seed: int, width: float | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         import_backend("lime", "LimeExplainer")  # a clear error when lime is missing
         from lime import lime_tabular
 
-        f = output_function(self.model_, self.output_)
         explainer = lime_tabular.LimeTabularExplainer(
             self.training_data_,
             mode="regression",
@@ -219,23 +242,27 @@ class LimeExplainer(WrappedModelExplainer):
                 weights[i, int(j)] = w
             intercepts[i] = float(exp.intercept[1])
             scores[i] = float(exp.score)
-        return weights, intercepts, scores, width
+        return weights, intercepts, scores
 
     def _local(self, X, weights, intercepts, scores, width) -> Explanation:
         coords = {"sample": np.arange(X.shape[0]), "feature": self._names()}
-        values = xr.DataArray(
-            weights, dims=("sample", "feature"), coords=coords, name="lime_weight"
-        )
-        data = xr.DataArray(X, dims=("sample", "feature"), coords=coords, name="feature_value")
-        base = xr.DataArray(intercepts, dims=("sample",), coords={"sample": coords["sample"]})
+        dims, bdims = ("sample", "feature"), ("sample",)
+        if weights.ndim == 3:  # multiclass: one LIME fit per class
+            dims, bdims = (*dims, "class"), ("sample", "class")
+            coords["class"] = class_labels(self.model_)
+        values = xr.DataArray(weights, dims=dims, coords=coords, name="lime_weight")
+        data_coords = {d: coords[d] for d in ("sample", "feature")}
+        data = xr.DataArray(X, dims=("sample", "feature"), coords=data_coords, name="feature_value")
+        base = xr.DataArray(intercepts, dims=bdims, coords={d: coords[d] for d in bdims})
         return self._explanation(values, width, "local", scores, base_value=base, data=data)
 
     def _global(self, weights, intercepts, scores, width) -> Explanation:
+        dims: tuple[str, ...] = ("feature",)
+        coords: dict[str, Any] = {"feature": self._names()}
+        if weights.ndim == 3:
+            dims, coords["class"] = ("feature", "class"), class_labels(self.model_)
         values = xr.DataArray(
-            np.abs(weights).mean(axis=0),
-            dims=("feature",),
-            coords={"feature": self._names()},
-            name="mean_abs_lime_weight",
+            np.abs(weights).mean(axis=0), dims=dims, coords=coords, name="mean_abs_lime_weight"
         )
         return self._explanation(values, width, "global", scores)
 
