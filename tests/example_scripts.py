@@ -30,6 +30,19 @@ def html_files(folder: Path) -> set[str]:
 # the same sizes the example tests use. A script in examples/ that is missing here fails
 # the docs build (-W) and tests/test_docs_gallery.py.
 SMALL_ARGS: dict[str, list[str]] = {
+    "digits_sanity_checks.py": [
+        "--n", "240", "--epochs", "25", "--steps", "8", "--rows", "5", "--seeds", "1",
+    ],
+    "review_token_attributions.py": [
+        "--n-explain", "2", "--steps", "4", "--epochs", "60", "--max-length", "16",
+    ],
+    "sae_features.py": [
+        "--n", "40", "--max-length", "20", "--d-sae", "64", "--k", "4", "--steps", "60",
+    ],
+    "sae_group_comparison.py": [
+        "--n-boot", "200", "--n", "40", "--max-length", "20", "--d-sae", "64", "--k", "4",
+        "--steps", "60",
+    ],
     "review_embeddings_layers.py": ["--n", "48", "--n-boot", "5", "--max-pairs", "500"],
     "review_probes.py": ["--n", "48", "--cv", "4", "--n-boot", "0"],
     "review_concepts.py": ["--n", "48", "--n-random", "10"],
