@@ -81,6 +81,11 @@ def test_data_replicates_and_the_gaussian_null_does_not(stability):
     assert table.loc["null: gaussian", "share > 0.9"] < 0.1
     assert table.loc["data", "median cosine"] > table.loc["null: gaussian", "median cosine"]
     assert len(stability.null_saes) == 2
+    live = stability.cosines["live"]
+    assert table.loc["data", "live features"] == live.sum()
+    shares = (stability.cosines["cosine"][live] > 0.9).mean()
+    assert table.loc["data", "share > 0.9 (live)"] == pytest.approx(shares)
+    assert table.loc["data", "share > 0.9 (live)"] >= table.loc["data", "share > 0.9"]
 
 
 def test_null_rows_keep_what_they_promise(planted):

@@ -103,7 +103,8 @@ class SeedStability:
     cosines : DataFrame
         One row per (seed pair, feature of the first SAE): ``seed_a``,
         ``seed_b``, ``feature``, ``partner``, ``cosine`` (of the one-to-one pair),
-        ``best_cosine`` (the largest cosine with any atom of the other SAE).
+        ``best_cosine`` (the largest cosine with any atom of the other SAE), ``live``
+        (the feature fires on some training row).
     null : str or None
         What the null SAEs were trained on.
     null_saes : list of SparseAutoencoder
@@ -122,7 +123,9 @@ class SeedStability:
 
     def summary(self, thresholds: Sequence[float] = THRESHOLDS) -> pd.DataFrame:
         """Per data/null: share of features matched above each threshold (mean, min, max over
-        seed pairs) and the median matched cosine."""
+        seed pairs), the same share among live features (those of the first SAE of a pair
+        that fire on some training row: dead atoms stay near their random start and match
+        nothing), and the median matched and best cosines."""
         out = []
         for label, table in (("data", self.cosines), (f"null: {self.null}", self.null_cosines)):
             if table is None:
@@ -134,6 +137,11 @@ class SeedStability:
                 row[f"share > {t:g}"] = share.mean()
                 row[f"share > {t:g} min"] = share.min()
                 row[f"share > {t:g} max"] = share.max()
+            live = table[table["live"]].groupby(["seed_a", "seed_b"])["cosine"]
+            row["live features"] = live.size().mean() if live.ngroups else 0.0
+            for t in thresholds:
+                share = live.apply(lambda c, t=t: float(np.mean(c.fillna(-1) > t)))
+                row[f"share > {t:g} (live)"] = share.mean() if live.ngroups else np.nan
             row["median cosine"] = float(table["cosine"].median())
             row["median best cosine"] = float(table["best_cosine"].median())
             out.append(row)
@@ -165,8 +173,17 @@ def null_rows(x: np.ndarray, kind: str, random_state: int) -> np.ndarray:
     raise ValueError(f"null must be one of {NULLS}, activations, or None; got {kind!r}")
 
 
-def _pair_table(seeds: list[int], saes: list[SparseAutoencoder]) -> pd.DataFrame:
+def _live(sae: SparseAutoencoder, x: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    """Features that fire on at least one of the rows ``x``."""
+    live = np.zeros(sae.d_sae, dtype=bool)
+    for start in range(0, len(x), chunk):
+        live |= (sae.encode_rows(x[start : start + chunk]) > 0).any(axis=0)
+    return live
+
+
+def _pair_table(seeds: list[int], saes: list[SparseAutoencoder], x: np.ndarray) -> pd.DataFrame:
     frames = []
+    live = [_live(sae, x) for sae in saes]
     for (i, sa), (j, sb) in combinations(enumerate(saes), 2):
         m = match_atoms(sa, sb)
         frames.append(
@@ -178,6 +195,7 @@ def _pair_table(seeds: list[int], saes: list[SparseAutoencoder]) -> pd.DataFrame
                     "partner": m.partner,
                     "cosine": m.cosine,
                     "best_cosine": m.best,
+                    "live": live[i],
                 }
             )
         )
@@ -268,9 +286,9 @@ def seed_stability(
     return SeedStability(
         seeds,
         saes,
-        _pair_table(seeds, saes),
+        _pair_table(seeds, saes, rows.x),
         null_label,
         null_saes,
-        _pair_table(seeds, null_saes) if null_saes else None,
+        _pair_table(seeds, null_saes, null_x) if null_saes else None,
         params,
     )
