@@ -24,6 +24,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "transformer_lens": ("transformer-lens", "llm"),
     "sae_lens": ("sae-lens", "llm"),
     "dask": ("dask", "distributed"),
+    "lightgbm": ("lightgbm", "boosting"),
 }
 
 
