@@ -26,6 +26,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "dask": ("dask", "distributed"),
     "ray": ("ray", "distributed"),
     "kaleido": ("kaleido", "static"),
+    "lightgbm": ("lightgbm", "boosting"),
 }
 
 # backends that need other backends of the same extra (a GP needs torch and gpytorch)

@@ -160,6 +160,8 @@ BUILTIN: tuple[Entry, ...] = (
           cli=CliMethod("ebm", "Explainable boosting machine (EBM, main effects)",
                         "mean |shape-function contribution| over the training rows",
                         {"interactions": 0, "outer_bags": 8})),
+    Entry("boosting_importance", "interpkit.adapters.gbm:BoostingImportanceExplainer",
+          "LightGBM/XGBoost/CatBoost built-in importance (gain, split)", backend="lightgbm"),
     Entry("gp", "interpkit.adapters.gpytorch:GPExplainer",
           "Gaussian process with ARD lengthscales (GPyTorch)", backend="gpytorch"),
     Entry("lime", "interpkit.adapters.lime:LimeExplainer", "LIME local surrogate models",

@@ -46,6 +46,13 @@ CASES = {
     ),
     "ebm": _case("ebm", interactions=0, outer_bags=3, max_rounds=200, random_state=0),
     "gp": _case("gp", n_restarts=1, max_iter=10, random_state=0),
+    "boosting_importance": lambda: (
+        registry.get("boosting_importance").create(
+            estimator=__import__("lightgbm").LGBMRegressor(n_estimators=10, verbose=-1),
+            random_state=0,
+        ),
+        *_regression_data(),
+    ),
     # a fixed, fitted model: not refittable, so scope "rows" and the target checks are skipped
     "shap-model": lambda: (
         registry.get("shap").create(

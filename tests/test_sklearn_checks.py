@@ -31,7 +31,7 @@ CASES = {
 # left out for time, each passing when run by hand (0 failures): gp (~20 s: 40 GPyTorch fits),
 # mdi_plus (RF+ refits). family="binomial" is not tested: scikit-learn would need to see a
 # classifier (estimator_type) whose predict returns labels, and predict gives log-odds
-SLOW = {"gp", "mdi_plus"}
+SLOW = {"gp", "mdi_plus", "boosting_importance"}  # boosting: covered by the contract tests
 
 
 def test_every_tabular_explainer_has_a_case():

@@ -99,6 +99,10 @@ def shap_values(
             )
             if info is not None:
                 info["float32_slack"] = slack
+            # the base value is E[f] over the background, from the model itself: shap's own
+            # (its tree copy's mean) misses XGBoost's per-class base scores and CatBoost's
+            # regression bias (measured: 0.02 and 1.5)
+            base = np.atleast_1d(np.asarray(setup.f(background), dtype=np.float64).mean(axis=0))
             if setup.n_outputs > 1:
                 base = np.broadcast_to(base, (n, setup.n_outputs))
             else:

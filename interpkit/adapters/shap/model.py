@@ -36,6 +36,12 @@ _TREE_PROBABILITY = {
 _TREE_LOG_ODDS = {"GradientBoostingClassifier", "HistGradientBoostingClassifier"}
 
 
+def _boosted(model: Any) -> bool:
+    from interpkit.adapters.gbm.models import is_boosting
+
+    return is_boosting(model)
+
+
 def is_interpkit(model: Any) -> bool:
     from interpkit.explainer import Explainer
 
@@ -82,7 +88,7 @@ def resolve_output(model: Any, output: str) -> str:
     if native == "classifier":
         if n_classes(model) > 2:
             if output == "log_odds":
-                if not callable(getattr(model, "decision_function", None)):
+                if not (callable(getattr(model, "decision_function", None)) or _boosted(model)):
                     raise ValueError(
                         f"{name} has {n_classes(model)} classes and no decision_function, so "
                         "there are no per-class margins to explain; use output='probability'"
@@ -136,6 +142,10 @@ def output_function(model: Any, output: str) -> Callable[[np.ndarray], np.ndarra
     if output == "prediction":
         return lambda X: np.asarray(model.predict(frame(X)), dtype=np.float64).ravel()
 
+    if output == "log_odds" and _boosted(model):  # the boosted sum itself, no round trip
+        from interpkit.adapters.gbm.models import raw_margin
+
+        return lambda X: raw_margin(model, frame(X))
     if n_outputs(model, output) > 1:
         if output == "log_odds":  # per-class margins (softmax logits up to a constant)
             return lambda X: np.asarray(model.decision_function(frame(X)), dtype=np.float64)
@@ -156,7 +166,8 @@ def output_label(model: Any, output: str) -> str:
     if output == "prediction":
         return "prediction"
     if n_outputs(model, output) > 1:
-        what = "probability" if output == "probability" else "decision_function"
+        what = "decision_function" if not _boosted(model) else "raw_margin"
+        what = "probability" if output == "probability" else what
         return f"{what}(each of {n_classes(model)} classes)"
     classes = getattr(model, "classes_", None)
     positive = classes[1] if classes is not None and len(classes) == 2 else 1
@@ -195,6 +206,17 @@ def linear_parts(model: Any, output: str, n_features: int) -> tuple[np.ndarray, 
 def tree_model_output(model: Any, output: str) -> str | None:
     """TreeSHAP's ``model_output`` for this model and output, None when TreeSHAP cannot."""
     name = type(model).__name__
+    if _boosted(model):  # LightGBM, XGBoost, CatBoost: shap reads their trees
+        from interpkit.adapters.gbm.models import library_of
+
+        if library_of(model) == "catboost" and n_classes(model) > 2:
+            return None  # shap 0.51's interventional kernel crashes (SIGSEGV) on these
+        if not _is_classifier(model):
+            return "raw" if output == "prediction" else None
+        if output == "log_odds":
+            return "raw"
+        # shap's probability transform is the logistic one: two classes only
+        return "probability" if output == "probability" and n_classes(model) == 2 else None
     if n_outputs(model, output) > 1:  # leaves of forests hold every class's probability
         # shap 0.51 reads scikit-learn's boosted classifiers for two classes only
         return "raw" if output == "probability" and name in _TREE_PROBABILITY else None
