@@ -39,7 +39,7 @@ def test_every_backend_names_an_extra_that_installs_it():
 def test_every_registry_entry_names_the_extra_of_its_backend():
     expected = {"lasso": "glmnet", "ridge": "glmnet", "enet": "glmnet", "mdi_plus": "mdiplus",
                 "shap": "shap", "lime": "shap", "ebm": "ebm", "gp": "gp",
-                "mdi": None, "permutation": None}  # fmt: skip
+                "mdi": None, "permutation": None, "boosting_importance": "boosting"}  # fmt: skip
     for entry in registry.BUILTIN:
         want = expected.get(entry.name, "torch")  # the Captum explainers
         assert entry.extra == want, entry.name
