@@ -122,6 +122,11 @@ class Report:
     def add_figure(self, fig: go.Figure, caption: str | None = None) -> Report:
         """A plotly figure, rendered by the plotly.js embedded in the page.
 
+        The figure fills the page's column and shrinks with the window; a
+        fixed ``layout.width`` becomes its maximum width, and long title lines
+        are wrapped (see :mod:`interpkit.report.figures`). ``fig`` itself is
+        not changed.
+
         Parameters
         ----------
         fig : plotly.graph_objects.Figure
@@ -132,7 +137,10 @@ class Report:
 
         if not isinstance(fig, go.Figure):
             raise TypeError(f"add_figure() takes a plotly Figure, got {type(fig).__name__}")
+        from interpkit.report.figures import fit_to_column
+
         self._n_figures += 1
+        fig, max_width = fit_to_column(fig)  # a copy: the caller's figure is not changed
         height = fig.layout.height or 450
         body = fig.to_html(
             full_html=False,
@@ -143,7 +151,9 @@ class Report:
             default_height=f"{int(height)}px",
             config={"displaylogo": False, "responsive": True},
         )
-        self._blocks.append(f'<figure class="plot">{body}{_caption(caption)}</figure>')
+        # a figure that asked for a width keeps it as a maximum (14 px: padding and border)
+        style = f' style="max-width: {max_width + 14}px"' if max_width else ""
+        self._blocks.append(f'<figure class="plot"{style}>{body}{_caption(caption)}</figure>')
         return self
 
     def add_table(
