@@ -1,9 +1,10 @@
 """No text of a report collides, and nothing leaves the page: checked in headless Chromium.
 
-A report with many results (long feature names, a 30-feature lasso, stability
-and its null control, local explanations, an EBM with shape functions and its
+Three reports are opened at two window widths: the demo's (``interpkit demo``),
+one with many results (long feature names, a 30-feature lasso, stability and
+its null control, local explanations, an EBM with shape functions and its
 bootstrap bands, a three-method comparison) and the multi-method report of
-``interpkit explain`` on a 30-feature table are opened at two window widths.
+``interpkit explain`` on a 30-feature table.
 With the boxes the browser computed (``getBoundingClientRect``):
 
 * in every plotly figure no two SVG labels overlap and none leaves its figure
@@ -257,7 +258,13 @@ def _faults(driver) -> list[str]:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     folder = tmp_path_factory.mktemp("overlap")
+    from interpkit.cli import main
+
+    demo = folder / "demo.html"  # the demo itself, as `interpkit demo` writes it
+    argv = ["demo", "--n-boot", "10", "--out", str(demo), "--no-progress", "--n-jobs", "1"]
+    assert main(argv) == 0
     return {
+        "demo": demo,
         "many results": _many_results_report().write(folder / "many.html"),
         "interpkit explain": _analysis_report().write(folder / "analysis.html"),
     }
@@ -271,7 +278,7 @@ def browser(tmp_path_factory):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["many results", "interpkit explain"])
+@pytest.mark.parametrize("name", ["demo", "many results", "interpkit explain"])
 def test_nothing_overlaps_or_overflows(browser, reports, name, width):
     _open(browser, reports[name], width)
     n_figures = browser.execute_script(
