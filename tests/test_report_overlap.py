@@ -321,3 +321,17 @@ def test_checks_pass_a_clean_page(browser, tmp_path):
     rep.add_table(pd.DataFrame({"a": [1.0, 2.0]}), caption="a small table")
     _open(browser, rep.write(tmp_path / "clean.html"), 1280)
     assert _faults(browser) == []
+
+
+def test_reports_sharing_plotlyjs_in_their_folder_draw(browser, tmp_path):
+    """``write(path, plotlyjs="directory")``: the page loads the shared file and draws."""
+    fig = go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h"))
+    for name in ("a", "b"):
+        Report(name).add_figure(fig).write(tmp_path / f"{name}.html", plotlyjs="directory")
+    assert len(list(tmp_path.glob("plotly-*.min.js"))) == 1
+    for name in ("a", "b"):
+        _open(browser, tmp_path / f"{name}.html", 1280)
+        drawn = browser.execute_script(
+            "return typeof Plotly === 'object' && !!document.querySelector('svg.main-svg .ytick');"
+        )
+        assert drawn
