@@ -50,7 +50,14 @@ _AXIS = {
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT, "size": 13, "color": "#222"},
-        title={"x": 0.0, "xanchor": "left", "xref": "paper", "font": {"size": 17}},
+        # titles start at the figure's left edge, not after long tick labels
+        title={
+            "x": 0.0,
+            "xanchor": "left",
+            "xref": "container",
+            "pad": {"l": 14},
+            "font": {"size": 17},
+        },  # fmt: skip
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=PALETTE,
@@ -240,6 +247,12 @@ def fmt(x: float) -> str:
     if abs(x) >= 1e4 or abs(x) < 1e-3:
         return f"{x:.2e}"
     return f"{x:.3g}"
+
+
+def short_label(text: str, n: int) -> str:
+    """``text`` cut to ``n`` characters, the cut marked by "…" (hover text keeps the full name)."""
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def darker(color: str, amount: float = 0.3) -> str:

@@ -8,6 +8,7 @@ raw values of StabilityResults on their own scale.)
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -20,10 +21,14 @@ from interpkit.plots._common import (
     TEMPLATE,
     darker,
     interval_error,
+    short_label,
     spread_labels,
 )
 
 __all__ = ["agreement_heatmap", "compare_intervals", "rank_bump"]
+
+LABEL_CHARS = 28  # feature names at the end of the bump chart: longer ones end in "…"
+LABEL_PX = 7.6  # px per character of a 13 px label, generously
 
 _METRIC_TITLES = {
     "spearman": "Spearman ρ of |value|",
@@ -177,13 +182,14 @@ def rank_bump(
         last.append(ranks[-1])
     # feature names at the right end, spread apart where ranks tie
     label_y = spread_labels(np.array(last), min_gap=0.55)
-    for i, (feature, y) in enumerate(zip(table.index, label_y, strict=True)):
+    labels = [short_label(str(f), LABEL_CHARS) for f in table.index]
+    for i, (label, y) in enumerate(zip(labels, label_y, strict=True)):
         fig.add_annotation(
             x=1.0,
             xref="paper",
             y=float(y),
             yref="y",
-            text=str(feature),
+            text=html.escape(label),
             showarrow=False,
             xanchor="left",
             xshift=12,
@@ -206,8 +212,9 @@ def rank_bump(
             "text": title or "Feature ranks by method" + _subtitle(comparison, shown),
         },
         height=max(360, 170 + 34 * min(shown_max, 30)),
-        width=max(520, 220 + 150 * len(names)),
-        margin={"r": 130},
+        width=max(520, 90 + 150 * len(names) + LABEL_PX * max(map(len, labels), default=8)),
+        # annotations do not push the margin: room for the longest label (13 px font)
+        margin={"r": 30 + int(LABEL_PX * max((len(lab) for lab in labels), default=8))},
         hovermode="closest",
     )
     return fig

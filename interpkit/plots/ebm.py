@@ -30,6 +30,7 @@ from interpkit.plots._common import (
     new_figure,
     row_base_value,
     scheme_text,
+    short_label,
 )
 from interpkit.plots.importance import contributions
 
@@ -38,6 +39,7 @@ __all__ = ["ebm_contributions", "pair_heatmap", "shape_function", "term_importan
 BAG = "rgba(120,120,120,0.25)"
 REFIT = "rgba(242,142,43,0.30)"  # orange, as the refit whiskers
 CURVE = PALETTE[0]
+Y_TITLE_CHARS = 22  # of a term's name in the y title: "f(name)" fits the upper panel
 
 
 def _band_name(extra: Any) -> str:
@@ -140,10 +142,12 @@ def shape_function(
         },
         margin={"t": 110 if extra is not None else 80},
     )
+    # the name is on the x axis and in the title: a long one would run past the panel
+    y_title = f"f({short_label(term, Y_TITLE_CHARS)})"
     if kind == "categorical":
-        fig.update_yaxes(title_text=f"f({term})")
+        fig.update_yaxes(title_text=y_title)
     else:
-        fig.update_yaxes(title_text=f"f({term})", row=1, col=1)
+        fig.update_yaxes(title_text=y_title, row=1, col=1)
     return fig
 
 

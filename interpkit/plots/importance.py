@@ -80,11 +80,16 @@ def importance(expl: Explanation, top: int | None = None, *, title: str | None =
     lim = lim or 1.0
     lo = min(0.0, float(reach.min())) if len(vals) else 0.0
     hi = max(0.0, float(reach.max())) if len(vals) else 1.0
+    # room past the bars for the value labels: about 3 % of the largest value per character
+    chars = [len(fmt(v)) + 2 for v in vals] or [8]
+    neg = max((c for c, v in zip(chars, vals, strict=True) if v < 0), default=6)
+    pos = max((c for c, v in zip(chars, vals, strict=True) if v >= 0), default=6)
+    pad_lo, pad_hi = max(0.18, 0.03 * neg) * lim, max(0.18, 0.03 * pos) * lim
     fig.update_layout(
         title={"text": title or default},
         xaxis={
             "title": {"text": value_label(expl)},
-            "range": [lo - 0.18 * lim if lo < 0 else 0 - 0.02 * lim, hi + 0.18 * lim],
+            "range": [lo - pad_lo if lo < 0 else 0 - 0.02 * lim, hi + pad_hi],
         },
         yaxis={"autorange": "reversed", "showgrid": False, "ticks": ""},
         showlegend=False,

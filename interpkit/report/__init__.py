@@ -3,7 +3,9 @@
 :class:`Report` (in :mod:`interpkit.report.html`) collects headings, text,
 tables and plotly figures and writes ONE HTML file that works without a
 network: plotly.js is embedded once in the page head, figures reference it,
-and nothing is loaded from a URL.
+and nothing is loaded from a URL. ``write(path, plotlyjs="directory")``
+writes plotly.js once next to several reports instead, ``plotlyjs="cdn"``
+loads it from the CDN (:mod:`interpkit.report.plotlyjs`).
 
 :func:`linear_report` (in :mod:`interpkit.report.linear`) runs the analysis
 behind ``interpkit demo`` and ``interpkit explain`` for penalised linear

@@ -23,6 +23,9 @@ SCROLL_COLUMNS = 10
 
 TABLE_CSS = """
 .table-wrap { overflow-x: auto; }
+table.data th, table.data td { overflow-wrap: anywhere; }
+table.data td.num, table.data th.num { overflow-wrap: normal; white-space: nowrap; }
+table.data tbody th { min-width: 10ch; }
 .table-wrap.scroll { max-height: 460px; overflow: auto; border: 1px solid var(--line);
   border-radius: 6px; }
 .table-wrap.scroll thead th { position: sticky; top: 0; z-index: 1; }
