@@ -137,7 +137,7 @@ def run_stability(
     return StabilityResult(
         replicates=collector.stacked(),
         reference=reference_explanation,
-        predictions=_prediction_array(collector.predictions(), X_eval, X_eval_arr),
+        predictions=_prediction_array(collector.predictions(), X_eval, X_eval_arr, reference),
         y_eval=y_eval_arr,
         replicate_info=info,
         scheme=kind,
@@ -321,16 +321,23 @@ def _eval_rows(
 
 
 def _prediction_array(
-    predictions: np.ndarray | None, X_eval: Any, X_eval_arr: np.ndarray | None
+    predictions: np.ndarray | None,
+    X_eval: Any,
+    X_eval_arr: np.ndarray | None,
+    reference: Explainer,
 ) -> xr.DataArray | None:
+    """Dims ``("replicate", "sample")``, with ``"class"`` for one output per class."""
     if predictions is None or X_eval_arr is None:
         return None
     sample = (
         X_eval.index.to_numpy() if isinstance(X_eval, pd.DataFrame) else np.arange(len(X_eval_arr))
     )
-    return xr.DataArray(
-        predictions,
-        dims=("replicate", "sample"),
-        coords={"replicate": np.arange(predictions.shape[0]), "sample": sample},
-        name="prediction",
-    )
+    coords: dict[str, Any] = {"replicate": np.arange(predictions.shape[0]), "sample": sample}
+    dims: tuple[str, ...] = ("replicate", "sample")
+    if predictions.ndim == 3:  # e.g. one logit per class of a multinomial model
+        classes = getattr(reference, "classes_", None)
+        if classes is None or len(classes) != predictions.shape[2]:
+            classes = np.arange(predictions.shape[2])
+        coords["class"] = [str(c) for c in classes]
+        dims = (*dims, "class")
+    return xr.DataArray(predictions, dims=dims, coords=coords, name="prediction")
