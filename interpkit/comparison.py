@@ -123,9 +123,35 @@ def _select(values: np.ndarray, coords: Any, features: list[str]) -> np.ndarray:
     return np.asarray(values, dtype=float)[..., [position[f] for f in features]]
 
 
-def _seeds(item: StabilityResult) -> np.ndarray | None:
+def _column(item: StabilityResult, name: str) -> np.ndarray | None:
     info = item.replicate_info
-    return info["seed"].to_numpy() if "seed" in info else None
+    return info[name].to_numpy() if name in info else None
+
+
+def pairing(a: StabilityResult, b: StabilityResult) -> tuple[bool, str]:
+    """Whether replicate ``i`` of ``a`` and of ``b`` used the same rows, and why (or why not).
+
+    Paired only on evidence: every replicate's row-draw fingerprint
+    (``replicate_info["rows_fingerprint"]``, recorded by scope ``"rows"``; a
+    hash of the data, the scheme and the drawn rows) matches. Same seeds are
+    not enough: a bootstrap and a subsample, or the same seeds on other data,
+    draw other rows.
+    """
+    fa, fb = _column(a, "rows_fingerprint"), _column(b, "rows_fingerprint")
+    if fa is None or fb is None:
+        return False, (
+            "unpaired: replicates matched by index only (no row fingerprints recorded, "
+            "so no evidence they resampled the same rows)"
+        )
+    if np.array_equal(fa, fb):
+        return True, "paired replicates (same resampled rows: row fingerprints match)"
+    if a.scheme != b.scheme:
+        why = f"different schemes ({a.scheme} vs {b.scheme})"
+    elif not np.array_equal(_column(a, "seed"), _column(b, "seed")):
+        why = "different seeds"
+    else:
+        why = "same seeds but different data"
+    return False, f"unpaired: replicates matched by index only ({why}: not the same rows)"
 
 
 # -- the result -----------------------------------------------------------------------------
@@ -251,13 +277,7 @@ class Comparison:
                 "(needs equal counts)"
             )
             return {}, {"paired": False, "n_replicates": 0, "note": note}
-        sa, sb = _seeds(ia), _seeds(ib)
-        paired = sa is not None and sb is not None and bool(np.array_equal(sa, sb))
-        note = (
-            "paired replicates (same resampled rows)"
-            if paired
-            else "replicates matched by index only (different seeds: not the same rows)"
-        )
+        paired, note = pairing(ia, ib)
         va, vb = self._replicate_values(a), self._replicate_values(b)
         per = [pairwise_metrics(va[i], vb[i], self.effective_top_k) for i in range(len(va))]
         lo, hi = (1 - self.level) / 2, 1 - (1 - self.level) / 2
@@ -282,9 +302,10 @@ class Comparison:
             ``kendall``, ``jaccard``, ``sign``), ``value`` (on the global /
             reference values), ``mean``, ``lower``, ``upper`` (over paired
             replicates, NaN unless both items are StabilityResults with the
-            same number of replicates), ``n_replicates``, ``paired`` (the
-            replicates share seeds, hence resampled rows), ``level``,
-            ``basis`` and ``note``.
+            same number of replicates), ``n_replicates``, ``paired`` (every
+            replicate drew the same rows from the same data: their row
+            fingerprints match; see :func:`pairing`), ``level``, ``basis``
+            and ``note`` (why paired or not).
 
         Notes
         -----

@@ -27,7 +27,7 @@ from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.explanation import Explanation
 from interpkit.stability.collect import MemoryCollector, Record
 from interpkit.stability.result import StabilityResult, kendall_tau_matrix
-from interpkit.stability.scopes import ALIASES, SCHEMES
+from interpkit.stability.scopes import ALIASES, SCHEMES, data_fingerprint
 
 if TYPE_CHECKING:
     from interpkit.explainer import Explainer
@@ -296,6 +296,7 @@ def _rows_reference(
         "X": X_arr,
         "y": y_arr,
         "names": names,
+        "data_fingerprint": data_fingerprint(X_arr, y_arr),
         "scheme": scheme,
         "m": n if scheme == "bootstrap" else max(2, int(round(subsample_fraction * n))),
         "weighted": bool(weighted),
