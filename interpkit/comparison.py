@@ -25,14 +25,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from interpkit.agreement import METRIC_BASIS, METRICS, pairwise_metrics, rank_abs, share
+from interpkit.agreement import METRIC_BASIS, METRICS, pairwise_metrics, share
 from interpkit.explanation import Explanation
+from interpkit.ranking import rank, ranks_by_value
 from interpkit.stability import StabilityResult
 
 __all__ = ["Comparison", "compare"]
 
 BASIS = (
-    "rank = rank of |value| within each method (1 = most important, ties averaged); "
+    "rank = rank of |value| within each method (1 = most important, ties averaged; "
+    "importances that may be negative, such as permutation importance, rank by value); "
     "share = |value| / sum of |value| within each method"
 )
 _JOINS = ("exact", "inner")
@@ -205,9 +207,19 @@ class Comparison:
         """``top_k``, capped at the number of features."""
         return min(self.top_k, len(self.features))
 
+    def by_value(self, name: str) -> bool:
+        """Whether method ``name`` ranks by value (an importance that may be negative)."""
+        return ranks_by_value(_reference(self.items[name]))
+
     def ranks(self) -> pd.DataFrame:
-        """Rank of ``|value|`` per method (1 = most important, ties averaged)."""
-        return self.values.apply(lambda col: pd.Series(rank_abs(col.to_numpy()), col.index))
+        """Rank per method (1 = most important, ties averaged).
+
+        Of ``|value|``, or of the value for importances that may be negative
+        (:mod:`interpkit.ranking`).
+        """
+        return self.values.apply(
+            lambda col: pd.Series(rank(col.to_numpy(), by_value=self.by_value(col.name)), col.index)
+        )
 
     def shares(self) -> pd.DataFrame:
         """``|value| / sum |value|`` per method."""
@@ -279,7 +291,9 @@ class Comparison:
             return {}, {"paired": False, "n_replicates": 0, "note": note}
         paired, note = pairing(ia, ib)
         va, vb = self._replicate_values(a), self._replicate_values(b)
-        per = [pairwise_metrics(va[i], vb[i], self.effective_top_k) for i in range(len(va))]
+        by_value = (self.by_value(a), self.by_value(b))
+        k = self.effective_top_k
+        per = [pairwise_metrics(va[i], vb[i], k, by_value) for i in range(len(va))]
         lo, hi = (1 - self.level) / 2, 1 - (1 - self.level) / 2
         stats = {}
         for metric in METRICS:
@@ -316,11 +330,16 @@ class Comparison:
         rows = []
         k = self.effective_top_k
         for a, b in combinations(self.names, 2):
-            point = pairwise_metrics(self.values[a].to_numpy(), self.values[b].to_numpy(), k)
+            by_value = (self.by_value(a), self.by_value(b))
+            va, vb = self.values[a].to_numpy(), self.values[b].to_numpy()
+            point = pairwise_metrics(va, vb, k, by_value)
             stats, info = self._interval_rows(a, b)
+            signed = [n for n, v in zip((a, b), by_value, strict=True) if v]
             for metric in METRICS:
                 s = stats.get(metric, {"mean": np.nan, "lower": np.nan, "upper": np.nan})
                 basis = METRIC_BASIS[metric].replace("top-k", f"top-{k}")
+                if signed and metric != "sign":
+                    basis += f" ({', '.join(signed)}: of value, an importance that may be < 0)"
                 rows.append(
                     {"method_a": a, "method_b": b, "metric": metric, "value": point[metric]}
                     | {key: float(v) for key, v in s.items()}
