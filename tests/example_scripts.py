@@ -66,6 +66,7 @@ SMALL_ARGS: dict[str, list[str]] = {
         "--n", "200", "--epochs", "40", "--steps", "16", "--rows", "4",
     ],
     "model_comparison.py": ["--n-boot", "3", "--n-trees", "30"],
+    "multiclass_wine.py": ["--n-boot", "4", "--n-trees", "30"],
     "ozone_lasso_paths.py": ["--ols-tol", "1e-10"],
     "portfolio/portfolio.py": ["--n-boot", "4", "--n-perm", "4"],
     "prostate_prediction_stability.py": ["--n-boot", "5"],

@@ -341,13 +341,15 @@ def _agreement_sentence(label: str, comparison: Any) -> str:
     ordered = table.sort_values("value")
     lo, hi = ordered.iloc[0], ordered.iloc[-1]
     level = f"{comparison.level:.0%}"
+    # "paired" only where the replicates drew the same rows (Comparison.agreement's column)
+    kind = "paired" if bool(table["paired"].all()) else "unpaired (not the same rows)"
     if len(ordered) == 1:
         return (
-            f"Rank agreement of |value| (Spearman, with its paired {level} interval over "
+            f"Rank agreement of |value| (Spearman, with its {kind} {level} interval over "
             f"replicates) — {pair(lo)}."
         )
     text = (
-        f"Rank agreement of |value| between methods (Spearman, paired {level} interval over "
+        f"Rank agreement of |value| between methods (Spearman, {kind} {level} interval over "
         f"replicates): lowest {pair(lo)}; highest {pair(hi)}."
     )
     weak = ordered[ordered["value"] < 0.5]

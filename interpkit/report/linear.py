@@ -361,20 +361,28 @@ def _add_comparison_section(
         )
         comparison = interpkit.compare({labels[m]: results[m] for m in methods})
         report.conclusions.add_comparison("methods", comparison)
+        # the replicates' row fingerprints say whether they share their rows across methods
+        paired = bool(comparison.agreement()["paired"].all())
+        shared = (
+            "the bootstrap replicates share their resampled rows across methods, so the "
+            "agreement has a paired interval"
+            if paired
+            else "the replicates did not draw the same rows in every method, so the interval "
+            "is unpaired"
+        )
         if len(methods) > 2:  # with two methods the heatmap would show one number
             report.add_figure(
                 plots.agreement_heatmap(comparison),
                 "Spearman correlation of |coefficient| between the methods, on all training "
-                "rows; the bootstrap replicates share their resampled rows across methods, so "
-                "the agreement has a paired interval (table below).",
+                f"rows; {shared} (table below).",
             )
         from interpkit.report.views import agreement_table
 
         report.add_table(
             agreement_table(comparison),
             "Agreement between methods, one row per pair: the value on all training rows and "
-            f"[the {comparison.level:.0%} percentile interval over the paired bootstrap "
-            "replicates], which share their resampled rows across methods.",
+            f"[the {comparison.level:.0%} percentile interval over the bootstrap "
+            f"replicates]; {shared}.",
         )
     if not holdout:
         return

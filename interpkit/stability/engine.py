@@ -27,7 +27,7 @@ from interpkit._validation import check_X, check_y, feature_names_of
 from interpkit.explanation import Explanation
 from interpkit.stability.collect import MemoryCollector, Record
 from interpkit.stability.result import StabilityResult, kendall_tau_matrix
-from interpkit.stability.scopes import ALIASES, SCHEMES
+from interpkit.stability.scopes import ALIASES, SCHEMES, data_fingerprint
 
 if TYPE_CHECKING:
     from interpkit.explainer import Explainer
@@ -137,7 +137,7 @@ def run_stability(
     return StabilityResult(
         replicates=collector.stacked(),
         reference=reference_explanation,
-        predictions=_prediction_array(collector.predictions(), X_eval, X_eval_arr),
+        predictions=_prediction_array(collector.predictions(), X_eval, X_eval_arr, reference),
         y_eval=y_eval_arr,
         replicate_info=info,
         scheme=kind,
@@ -296,6 +296,7 @@ def _rows_reference(
         "X": X_arr,
         "y": y_arr,
         "names": names,
+        "data_fingerprint": data_fingerprint(X_arr, y_arr),
         "scheme": scheme,
         "m": n if scheme == "bootstrap" else max(2, int(round(subsample_fraction * n))),
         "weighted": bool(weighted),
@@ -321,16 +322,23 @@ def _eval_rows(
 
 
 def _prediction_array(
-    predictions: np.ndarray | None, X_eval: Any, X_eval_arr: np.ndarray | None
+    predictions: np.ndarray | None,
+    X_eval: Any,
+    X_eval_arr: np.ndarray | None,
+    reference: Explainer,
 ) -> xr.DataArray | None:
+    """Dims ``("replicate", "sample")``, with ``"class"`` for one output per class."""
     if predictions is None or X_eval_arr is None:
         return None
     sample = (
         X_eval.index.to_numpy() if isinstance(X_eval, pd.DataFrame) else np.arange(len(X_eval_arr))
     )
-    return xr.DataArray(
-        predictions,
-        dims=("replicate", "sample"),
-        coords={"replicate": np.arange(predictions.shape[0]), "sample": sample},
-        name="prediction",
-    )
+    coords: dict[str, Any] = {"replicate": np.arange(predictions.shape[0]), "sample": sample}
+    dims: tuple[str, ...] = ("replicate", "sample")
+    if predictions.ndim == 3:  # e.g. one logit per class of a multinomial model
+        classes = getattr(reference, "classes_", None)
+        if classes is None or len(classes) != predictions.shape[2]:
+            classes = np.arange(predictions.shape[2])
+        coords["class"] = [str(c) for c in classes]
+        dims = (*dims, "class")
+    return xr.DataArray(predictions, dims=dims, coords=coords, name="prediction")

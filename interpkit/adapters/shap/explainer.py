@@ -235,7 +235,8 @@ class ShapExplainer(WrappedModelExplainer):
         model = getattr(self, "model_", self.model)
         if model is None:  # an unfitted classifier: two classes or more, as y says
             return "classification"
-        return "multiclass" if len(getattr(model, "classes_", ())) > 2 else "binary"
+        # check_y's names: "classification" is two or more classes (a refit on new rows)
+        return "classification" if len(getattr(model, "classes_", ())) > 2 else "binary"
 
     def _fit(self, X: np.ndarray, y: np.ndarray | None) -> None:
         self._check_params()

@@ -39,6 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from interpkit._available import available_if
 from interpkit.adapters import _sklearn_compat
+from interpkit.adapters.sklearn import per_class as _pc
 from interpkit.adapters.sklearn.mdi_plus import (
     FOREST_TYPES,
     check_forest,
@@ -50,6 +51,7 @@ from interpkit.adapters.sklearn.tuning import (
     grid_search,
     holdout_split,
     scalar_params,
+    tuned_copy,
 )
 from interpkit.adapters.sklearn.weights import weight_kwarg, weight_refusal, weighted_mean
 from interpkit.explainer import Explainer, library_versions
@@ -118,6 +120,9 @@ class ImportanceExplainer(Explainer):
     random_state : int, optional
         Seeds the split, the folds, the shuffles, and the estimator (set as
         its ``random_state`` when it has that parameter).
+    per_class : {"auto", True, False}, default "auto"
+        Importances per feature and class, dims ``("feature", "class")``, for
+        3+ classes (:mod:`interpkit.adapters.sklearn.per_class`: where, how).
 
     Attributes
     ----------
@@ -177,6 +182,7 @@ class ImportanceExplainer(Explainer):
         param_grid: Any = None,
         cv: Any = 5,
         random_state: Any = None,
+        per_class: Any = "auto",
     ) -> None:
         self.estimator = estimator
         self.method = method
@@ -187,6 +193,7 @@ class ImportanceExplainer(Explainer):
         self.param_grid = param_grid
         self.cv = cv
         self.random_state = random_state
+        self.per_class = per_class
 
     def __interpkit_tags__(self) -> ExplainerTags:
         classifier = is_classifier(self._base_estimator())
@@ -208,6 +215,7 @@ class ImportanceExplainer(Explainer):
         self.is_classifier_ = is_classifier(est)
         if self.is_classifier_:
             self.classes_ = np.unique(y)
+        self.per_class_ = _pc.resolve_per_class(self, est, y)
         self.importances_std_ = None
         self.train_indices_ = self.test_indices_ = None
         self.test_score_ = self.oob_tree_score_ = None
@@ -221,6 +229,8 @@ class ImportanceExplainer(Explainer):
                     "use method='permutation'"
                 )
             self.importances_ = np.asarray(est.feature_importances_, dtype=np.float64)
+            if self.per_class_:  # (n_features, n_classes), summing to the above over classes
+                self.importances_ = _pc.mdi_per_class(est)
             self.feature_means_ = weighted_mean(X, w)
         elif self.method == "mdi_plus":
             if self.param_grid is not None:
@@ -242,7 +252,9 @@ class ImportanceExplainer(Explainer):
             if w_test is not None and not np.any(w_test > 0):
                 raise ValueError("every held-out row has zero sample_weight; nothing to score")
             est = self._tune_and_fit(est, X[train], y[train], w_train)
-            result = permutation_importance(
+            # per class: (n_features, n_classes), each class's one-vs-rest log-loss
+            importance = _pc.permutation_per_class if self.per_class_ else permutation_importance
+            result = importance(
                 est,
                 X[test],
                 y[test],
@@ -288,11 +300,7 @@ class ImportanceExplainer(Explainer):
         these values instead of tuning again.
         """
         check_is_fitted(self)
-        if self.best_params_ is None:
-            raise ValueError("this explainer was fit without param_grid: nothing was tuned")
-        copy = clone(self)
-        estimator = clone(self._base_estimator()).set_params(**self.best_params_)
-        return copy.set_params(estimator=estimator, param_grid=None)
+        return tuned_copy(self)
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
         est = self.estimator_
@@ -307,6 +315,11 @@ class ImportanceExplainer(Explainer):
         return np.asarray(est.decision_function(X), dtype=np.float64)
 
     def _explain_global(self) -> Explanation:
+        method = "permutation_importance" if self.method == "permutation" else self.method
+        if self.per_class_:  # dims ("feature", "class")
+            values, error = _pc.class_arrays(self, self.importances_, self.importances_std_)
+            expl = self._explanation(values, method, error=error)
+            return expl.with_values(values, output_name=_pc.output_name(self))
         coords = {"feature": self._names()}
         values = xr.DataArray(self.importances_, dims=("feature",), coords=coords)
         values = values.rename("importance")
@@ -315,7 +328,6 @@ class ImportanceExplainer(Explainer):
             error = xr.DataArray(
                 self.importances_std_, dims=("feature",), coords=coords, name="importance_std"
             )
-        method = "permutation_importance" if self.method == "permutation" else self.method
         return self._explanation(values, method, error=error)
 
     def _explain_local(self, X: np.ndarray) -> Explanation:

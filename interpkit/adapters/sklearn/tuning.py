@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_param_grid", "copy_groups", "grid_search", "holdout_split", "scalar_params"]
+__all__ = [
+    "check_param_grid",
+    "copy_groups",
+    "grid_search",
+    "holdout_split",
+    "scalar_params",
+    "tuned_copy",
+]
 
 
 def copy_groups(X: np.ndarray) -> np.ndarray:
@@ -163,3 +170,13 @@ def scalar_params(params: dict[str, Any]) -> dict[str, Any]:
         else:
             out[name] = str(value)
     return out
+
+
+def tuned_copy(explainer: Any) -> Any:
+    """An unfitted copy of a fitted explainer, its estimator fixed at ``best_params_``."""
+    from sklearn.base import clone
+
+    if explainer.best_params_ is None:
+        raise ValueError("this explainer was fit without param_grid: nothing was tuned")
+    estimator = clone(explainer._base_estimator()).set_params(**explainer.best_params_)
+    return clone(explainer).set_params(estimator=estimator, param_grid=None)
