@@ -146,7 +146,9 @@ def test_treeshap_of_a_pipeline_equals_shap_direct_and_adds_up():
             e.values.sel(feature=col).values, direct[:, parts].sum(axis=1), atol=1e-6
         )
     fx = model.predict(rows)
-    np.testing.assert_allclose(e.values.sum("feature").values + np.asarray(e.base_value), fx, atol=1e-5)
+    np.testing.assert_allclose(
+        e.values.sum("feature").values + np.asarray(e.base_value), fx, atol=1e-5
+    )
     assert e.params["output_scale"].startswith("raw")
 
 
