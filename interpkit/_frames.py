@@ -76,12 +76,7 @@ class FrameCodec:
     @classmethod
     def from_data(cls, X: Any, *, what: str = "X") -> FrameCodec:
         """The codec of ``X`` (a DataFrame, or a numeric 2-D array)."""
-        check_no_dict(X, what)
-        if is_sparse(X):
-            raise TypeError(
-                f"{what} is a sparse matrix; this explainer needs a dense table: pass "
-                "X.toarray() or a pandas DataFrame"
-            )
+        _check_dense(X, what)
         if not isinstance(X, pd.DataFrame):
             from interpkit._validation import check_X
 
@@ -117,12 +112,18 @@ class FrameCodec:
 
     # -- coding --------------------------------------------------------------
     def encode(
-        self, X: Any, *, what: str = "X", fitted: bool = False, allow_constant: bool = True
+        self,
+        X: Any,
+        *,
+        what: str = "X",
+        fitted: bool = False,
+        allow_constant: bool = True,
+        owner: str = "the explainer",
     ) -> np.ndarray:
         """Float code rows of ``X``; with ``fitted``, ``X`` must have this codec's columns."""
-        check_no_dict(X, what)
+        _check_dense(X, what)
         if not isinstance(X, pd.DataFrame):
-            return self._encode_array(X, what, allow_constant)
+            return self._encode_array(X, what, allow_constant, owner)
         check_unique_names(X, what)
         names = [str(c) for c in X.columns]
         if fitted or self.frame:
@@ -145,7 +146,7 @@ class FrameCodec:
         self._check_rows(out, what, allow_constant)
         return out
 
-    def _encode_array(self, X: Any, what: str, allow_constant: bool) -> np.ndarray:
+    def _encode_array(self, X: Any, what: str, allow_constant: bool, owner: str) -> np.ndarray:
         from interpkit._validation import check_X
 
         if self.categories:
@@ -154,7 +155,11 @@ class FrameCodec:
                 f"category columns {self.categorical}; pass a DataFrame with columns {self.names}"
             )
         arr = check_X(
-            X, feature_names=self.names if not self.frame else None, what=what, allow_missing=True
+            X,
+            feature_names=self.names if not self.frame else None,
+            what=what,
+            allow_missing=True,
+            owner=owner,
         )
         if arr.shape[1] != len(self.names):
             raise ValueError(
@@ -191,7 +196,7 @@ class FrameCodec:
             check_overflow(arr[:, numeric], [self.names[j] for j in numeric], what)
         if not allow_constant:
             if arr.shape[0] < 2:
-                raise ValueError(f"{what} has one row; fitting needs at least 2 rows")
+                raise ValueError(f"{what} has one row (1 sample); fitting needs at least 2 rows")
             const = [
                 self.names[j]
                 for j in range(arr.shape[1])
@@ -249,6 +254,15 @@ class FrameCodec:
         if np.isnan(code):
             return "missing"
         return str(self.categories[name][int(code)])
+
+
+def _check_dense(X: Any, what: str) -> None:
+    if is_sparse(X):
+        raise TypeError(
+            f"{what} is a sparse matrix; sparse input is not supported: pass a dense "
+            "table (X.toarray() or a pandas DataFrame)"
+        )
+    check_no_dict(X, what)
 
 
 def _check_same_columns(names: Sequence[str], expected: Sequence[str], what: str) -> None:

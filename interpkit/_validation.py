@@ -53,12 +53,12 @@ def check_X(
     """
     if X is None:
         raise TypeError(f"{what} is None; pass a 2-D array or DataFrame of features")
-    check_no_dict(X, what)
     if is_sparse(X):
         raise TypeError(
             f"{what} is a sparse matrix; sparse input is not supported: pass a dense "
             "array (X.toarray())"
         )
+    check_no_dict(X, what)
     if isinstance(X, pd.DataFrame):
         check_unique_names(X, what)
         if feature_names is not None:

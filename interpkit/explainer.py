@@ -290,13 +290,17 @@ class Explainer(BaseEstimator):
     def __sklearn_tags__(self) -> Any:
         # scikit-learn's view of the same facts, for its check_estimator
         tags = super().__sklearn_tags__()
-        tags.target_tags.required = self.__interpkit_tags__().requires_y
+        ours = self.__interpkit_tags__()
+        tags.target_tags.required = ours.requires_y
+        tags.input_tags.allow_nan = ours.raw_table  # missing values go to the model
         return tags
 
     # -- hooks for subclasses ----------------------------------------------
     def __interpkit_tags__(self) -> ExplainerTags:
         """What this explainer is and can do; subclasses replace what differs."""
-        return ExplainerTags(sample_weight=self._accepts_sample_weight())
+        return ExplainerTags(
+            sample_weight=self._accepts_sample_weight(), raw_table=self._takes_frames()
+        )
 
     def _scope_refusal(self, scope: str) -> str | None:
         """Why this explainer cannot run ``scope`` here (a message), or None to list its scopes."""
@@ -482,7 +486,7 @@ class Explainer(BaseEstimator):
         # DataFrames are matched by column name, arrays by position
         codec = getattr(self, "input_codec_", None)
         if codec is not None:
-            return codec.encode(X, what=what, fitted=True)
+            return codec.encode(X, what=what, fitted=True, owner=type(self).__name__)
         return check_X(
             X, feature_names=[str(f) for f in self.feature_names_in_], owner=type(self).__name__
         )
