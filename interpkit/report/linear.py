@@ -230,6 +230,9 @@ def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress, timin
     each method's start and end go to stderr with the time left; ``timings``
     (a dict), when given, receives each method's seconds.
     """
+    import dataclasses
+
+    from interpkit.cli_data import as_probability, expit
     from interpkit.report.progress import MethodProgress
 
     X_train, y_train, X_hold, y_hold = data
@@ -248,8 +251,15 @@ def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress, timin
             n_jobs=n_jobs,
             progress=progress,
         )
+        to_probability = as_probability(fits[m])
+        if to_probability and results[m].predictions is not None:
+            # a two-class model's log-odds on the probability scale: every method's
+            # held-out error is then the RMSE of a probability (the root Brier score)
+            preds = results[m].predictions
+            results[m] = dataclasses.replace(results[m], predictions=preds.copy(data=expit(preds)))
         if X_hold is not None:
-            resid = fits[m].predict(X_hold) - y_hold.to_numpy()
+            pred = fits[m].predict(X_hold)
+            resid = (expit(pred) if to_probability else pred) - y_hold.to_numpy()
             rmse[m] = float(np.sqrt(np.mean(resid**2)))
         tracker.done(m)
     if timings is not None:

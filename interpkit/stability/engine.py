@@ -23,7 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._threads import fixed_threads, sequential_inner_joblib
-from interpkit._validation import check_X, check_y, feature_names_of
+from interpkit._validation import check_y
 from interpkit.explanation import Explanation
 from interpkit.stability.collect import MemoryCollector, Record
 from interpkit.stability.result import StabilityResult, kendall_tau_matrix
@@ -62,6 +62,10 @@ def run_stability(
     **options: Any,
 ) -> StabilityResult:
     """Run a stability analysis; see :meth:`interpkit.Explainer.stability`."""
+    from interpkit._user_checks import check_n_jobs, check_seed
+
+    check_seed(random_state)
+    check_n_jobs(n_jobs)
     scope = ALIASES.get(scope, scope)
     tags = explainer.__interpkit_tags__()
     if scope not in tags.scopes:
@@ -286,11 +290,11 @@ def _rows_reference(
         # so the whole result is reproducible
         reference.set_params(random_state=int(rng.randint(_INT32)))
     # the same checks as Explainer.fit, done once for the reference and every replicate
-    X_arr = check_X(X, allow_constant=False)
+    explainer._check_user_params()
+    X_arr, names, codec = explainer._encode_fit(X)
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
-    names = feature_names_of(X, X_arr.shape[1])
     with sequential_inner_joblib():  # a forest's own joblib calls: as in every replicate
-        reference._fit_checked(X_arr, y_arr, names)
+        reference._fit_checked(X_arr, y_arr, names, codec=codec)
     n = X_arr.shape[0]
     shared = {
         "X": X_arr,
@@ -301,6 +305,7 @@ def _rows_reference(
         "m": n if scheme == "bootstrap" else max(2, int(round(subsample_fraction * n))),
         "weighted": bool(weighted),
         "prototype": explainer,
+        "codec": codec,
     }
     return reference, shared
 

@@ -136,8 +136,12 @@ def grid_search(
     scoring: Any,
     classifier: bool,
     random_state: Any,
+    data: Any = None,
 ) -> tuple[Any, dict[str, Any], float, pd.DataFrame]:
     """Tune by CV and refit on all rows.
+
+    ``data``, when given, is what the estimator is fit on (the user's table
+    for a pipeline); the folds are drawn from ``X`` (its float codes).
 
     Returns
     -------
@@ -147,7 +151,7 @@ def grid_search(
 
     folds = _folds(cv, X, y, classifier, random_state)
     search = GridSearchCV(estimator, param_grid, cv=folds, scoring=scoring, refit=True, n_jobs=1)
-    search.fit(X, y)
+    search.fit(X if data is None else data, y)
     results = pd.DataFrame(search.cv_results_)
     keep = [c for c in results.columns if c.startswith("param_")]
     keep += ["mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time"]
