@@ -47,6 +47,7 @@ from interpkit.circuits.patching import (
 )
 from interpkit.circuits.tiny import (
     induction_config,
+    induction_prompts,
     repeated_tokens,
     tiny_induction_model,
     tiny_induction_models,
@@ -65,6 +66,7 @@ __all__ = [
     "direct_logit_attribution",
     "head_scores",
     "induction_config",
+    "induction_prompts",
     "lens_logits",
     "logit_attribution_terms",
     "logit_difference",

@@ -20,7 +20,13 @@ import numpy as np
 
 from interpkit.circuits._backend import lens, quiet, torch
 
-__all__ = ["induction_config", "repeated_tokens", "tiny_induction_model", "tiny_induction_models"]
+__all__ = [
+    "induction_config",
+    "induction_prompts",
+    "repeated_tokens",
+    "tiny_induction_model",
+    "tiny_induction_models",
+]
 
 D_VOCAB = 32
 N_CTX = 16
@@ -131,3 +137,35 @@ def repeated_tokens(
         0, d_vocab, size=(int(n_prompts), int(length))
     )
     return np.concatenate([half, half], axis=1)
+
+
+def induction_prompts(
+    n_prompts: int = 32,
+    length: int = 8,
+    *,
+    d_vocab: int = D_VOCAB,
+    random_state: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Clean and corrupted prompts for patching an induction circuit.
+
+    Clean: a random sequence ``r`` of ``length`` tokens, then ``r`` again without
+    its last token, so the last position predicts ``r[-1]`` by induction.
+    Corrupted: the first half replaced by another random sequence ``s``, so
+    induction predicts ``s[-1]`` there. Both have ``2 * length - 1`` tokens.
+
+    Returns
+    -------
+    clean, corrupted : ndarray, shape (n_prompts, 2 * length - 1)
+    answer, wrong : ndarray, shape (n_prompts,)
+        ``r[-1]`` and ``s[-1]``: the logit difference to patch is answer - wrong.
+    """
+    if length < 2 or n_prompts < 1:
+        raise ValueError(f"need length >= 2 and n_prompts >= 1, got {length} and {n_prompts}")
+    rng = np.random.default_rng(random_state)
+    r = rng.integers(0, d_vocab, size=(int(n_prompts), int(length)))
+    s = rng.integers(0, d_vocab, size=(int(n_prompts), int(length)))
+    same = s[:, -1] == r[:, -1]  # the two answers must differ
+    s[same, -1] = (r[same, -1] + 1) % d_vocab
+    clean = np.concatenate([r, r[:, :-1]], axis=1)
+    corrupted = np.concatenate([s, r[:, :-1]], axis=1)
+    return clean, corrupted, r[:, -1], s[:, -1]
