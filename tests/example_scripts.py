@@ -61,6 +61,7 @@ SMALL_ARGS: dict[str, list[str]] = {
     "gp_hierarchical_prior.py": ["--n-draws", "10", "--n-samples", "600"],
     "gp_kernels.py": ["--n-grid", "201", "--n-draws", "3"],
     "gp_marginal_likelihood.py": ["--grid", "30", "--restarts", "8"],
+    "induction_head.py": ["--seeds", "2", "--n-prompts", "16", "--n-boot", "50"],
     "importance_methods.py": ["--n", "200", "--n-trees", "10", "--n-boot", "4"],
     "integrated_gradients_by_hand.py": [
         "--n", "200", "--epochs", "40", "--steps", "16", "--rows", "4",
