@@ -293,6 +293,6 @@ def test_stability_through_the_engine(linear):
     ex = SaliencyExplainer(model_factory=lambda s: mlp(3, 2, seed=s).double(), train=train,
                            target=1, random_state=0).fit(X, y)  # fmt: skip
     rows = ex.stability(X, y, scope="rows", n_boot=2, random_state=0)
-    assert list(rows.replicate_info.columns) == ["seed", "n_distinct_rows"]
+    assert list(rows.replicate_info.columns) == ["seed", "n_distinct_rows", "rows_fingerprint"]
     seeds = ex.stability(scope="seed", n_boot=2, random_state=0)
     assert seeds.replicates.values.std("replicate").max() > 0

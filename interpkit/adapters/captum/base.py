@@ -80,9 +80,17 @@ class CaptumExplainer(StabilityHooks, Explainer):
         return self._fit_arrays(X_arr, kind, names, None, model)
 
     def _fit_checked(
-        self, X: np.ndarray, y: Any, feature_names: list[str], sample_weight: Any = None
+        self,
+        X: np.ndarray,
+        y: Any,
+        feature_names: list[str],
+        sample_weight: Any = None,
+        codec: Any = None,
     ) -> CaptumExplainer:
-        """The engine's refit on validated rows (scope ``"rows"``, tabular)."""
+        """The engine's refit on validated rows (scope ``"rows"``, tabular).
+
+        ``codec`` is always None here: a network takes numbers, not the user's table.
+        """
         self._check_params()
         return self._fit_arrays(X, "tabular", list(feature_names), y)
 
