@@ -164,3 +164,12 @@ def test_per_class_true_refusals_name_the_way_out(iris):
         ).fit(X, y)
     with pytest.raises(ValueError, match="per_class must be"):
         ImportanceExplainer(DecisionTreeClassifier(), per_class="yes").fit(X, y)
+
+
+def test_a_replicate_without_a_class_says_so(iris):
+    X, y = iris
+    y = y.map({0: "a", 1: "b", 2: "c"}).to_numpy(dtype=object)
+    y[:2] = "rare"  # two rows: some bootstraps draw neither
+    mdi = ImportanceExplainer(DecisionTreeClassifier(max_depth=2), method="mdi")
+    with pytest.raises(ValueError, match="drew no row of class rare.*scheme='subsample'"):
+        mdi.stability(X, y, n_boot=30, random_state=0, progress=False)
