@@ -173,3 +173,23 @@ def test_a_replicate_without_a_class_says_so(iris):
     mdi = ImportanceExplainer(DecisionTreeClassifier(max_depth=2), method="mdi")
     with pytest.raises(ValueError, match="drew no row of class rare.*scheme='subsample'"):
         mdi.stability(X, y, n_boot=30, random_state=0, progress=False)
+
+
+def test_per_class_permutation_takes_a_frame_as_sklearn_does(iris):
+    from interpkit.adapters.sklearn.per_class import permutation_per_class
+
+    X, y = iris
+    model = LogisticRegression(max_iter=500).fit(X, y)
+    kw = {"n_repeats": 3, "random_state": 1}
+    frame = permutation_per_class(model, X, y.to_numpy(), **kw)
+    array = permutation_per_class(model.fit(X.to_numpy(), y), X.to_numpy(), y.to_numpy(), **kw)
+    assert_allclose(frame.importances, array.importances, atol=1e-12)
+
+
+def test_benchmark_quick(capsys):
+    from tests.example_scripts import load_script
+
+    out = load_script("benchmarks/bench_per_class_permutation.py").main(["--quick", "--k", "3"])
+    assert out["max_abs_difference"] < 1e-12  # the same numbers as scikit-learn's
+    assert np.isfinite(out["ratio"]) and out["ratio"] > 0
+    assert "ratio" in capsys.readouterr().out

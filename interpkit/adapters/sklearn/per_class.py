@@ -137,7 +137,12 @@ def permutation_per_class(
         order = np.arange(X.shape[0])
         for r in range(n_repeats):
             rng.shuffle(order)
-            shuffled[:, j] = shuffled[order, j]
+            if hasattr(shuffled, "iloc"):  # a DataFrame (e.g. for a pipeline), as scikit-learn
+                col = shuffled.iloc[order, j]
+                col.index = shuffled.index
+                shuffled[shuffled.columns[j]] = col
+            else:
+                shuffled[:, j] = shuffled[order, j]
             proba = np.asarray(est.predict_proba(shuffled), float)
             drops[j, r] = ovr_log_loss(onehot, proba, sample_weight) - base
     return Bunch(
