@@ -208,3 +208,23 @@ def test_path_plot_and_report_show_one_panel_per_class():
     report = Report("multinomial")
     report.add(ours.path())
     assert "one panel per class" in report.to_html()
+
+
+@pytest.mark.parametrize("metric", ["deviance", "class", "mse", "mae"])
+def test_binomial_type_measures_equal_r(metric):
+    # R's binomial "mse"/"mae" sum over both class columns: 2 (y - p)^2, 2 |y - p|
+    from interpkit.datasets import load_prostate
+
+    fx = fixture("prostate_binomial_measures")
+    ref = fx["measures"][metric]
+    frame = load_prostate()
+    ours = LassoExplainer(
+        family="binomial",
+        cv=np.array(fx["foldid"]),
+        lambda_path=np.array(fx["lambda"]),
+        cv_metric=metric,
+    ).fit(frame[fx["colnames"]], frame["svi"])
+    assert_allclose(ours.cv_mean_, ref["cvm"], rtol=RTOL, atol=1e-12)
+    assert_allclose(ours.cv_se_, ref["cvsd"], rtol=RTOL, atol=1e-12)
+    assert ours.lambda_min_ == pytest.approx(ref["lambda_min"], rel=RTOL_LAMBDA)
+    assert ours.lambda_1se_ == pytest.approx(ref["lambda_1se"], rel=RTOL_LAMBDA)
