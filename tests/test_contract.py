@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
-from sklearn.tree import DecisionTreeRegressor
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from interpkit import registry
 from interpkit.checks import parametrize_with_checks
@@ -19,6 +19,12 @@ def _regression_data(n=80, seed=0):
 
 def _case(name, **params):
     return lambda: (registry.get(name).create(**params), *_regression_data())
+
+
+def _three_class_data(n=90, seed=0):
+    X, y = _regression_data(n, seed)
+    labels = pd.Series(np.digitize(y, np.quantile(y, [1 / 3, 2 / 3])), index=X.index)
+    return X, labels.map({0: "low", 1: "mid", 2: "high"})
 
 
 # registry name -> (unfitted explainer, data). A new explainer adds its case here.
@@ -46,6 +52,17 @@ CASES = {
     ),
     "ebm": _case("ebm", interactions=0, outer_bags=3, max_rounds=200, random_state=0),
     "gp": _case("gp", n_restarts=1, max_iter=10, random_state=0),
+    # K classes: a "class" dim on every explanation
+    "lasso-multinomial": lambda: (
+        registry.get("lasso").create(family="multinomial", cv=3, random_state=0),
+        *_three_class_data(),
+    ),
+    "permutation-multiclass": lambda: (
+        registry.get("permutation").create(
+            estimator=DecisionTreeClassifier(max_depth=3), n_repeats=2, random_state=0
+        ),
+        *_three_class_data(),
+    ),
     "boosting_importance": lambda: (
         registry.get("boosting_importance").create(
             estimator=__import__("lightgbm").LGBMRegressor(n_estimators=10, verbose=-1),

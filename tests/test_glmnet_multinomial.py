@@ -191,3 +191,40 @@ def test_prediction_stability_keeps_the_class_dim():
     icpt = result.replicates.base_value.values
     logits = np.einsum("sp,rpk->rsk", X.iloc[:5].to_numpy(), coef) + icpt[:, None, :]
     assert_allclose(preds.values, logits, atol=1e-10)
+
+
+def test_path_plot_and_report_show_one_panel_per_class():
+    from interpkit import Report, plots
+
+    ours = fitted("iris_multinomial_lasso", "auto", "lambda_1se")
+    fig = plots.path(ours.path())
+    titles = [a.text for a in fig.layout.annotations if a.text.startswith("class ")]
+    assert titles == ["class setosa", "class versicolor", "class virginica"]
+    # each panel keeps its line labels: one per feature and panel
+    labels = [a.text for a in fig.layout.annotations if a.text in fixture(CASES[0])["colnames"]]
+    assert len(labels) == 3 * 4
+    single = plots.path(ours.path(), class_="virginica")
+    assert len(single.data) >= 4
+    report = Report("multinomial")
+    report.add(ours.path())
+    assert "one panel per class" in report.to_html()
+
+
+@pytest.mark.parametrize("metric", ["deviance", "class", "mse", "mae"])
+def test_binomial_type_measures_equal_r(metric):
+    # R's binomial "mse"/"mae" sum over both class columns: 2 (y - p)^2, 2 |y - p|
+    from interpkit.datasets import load_prostate
+
+    fx = fixture("prostate_binomial_measures")
+    ref = fx["measures"][metric]
+    frame = load_prostate()
+    ours = LassoExplainer(
+        family="binomial",
+        cv=np.array(fx["foldid"]),
+        lambda_path=np.array(fx["lambda"]),
+        cv_metric=metric,
+    ).fit(frame[fx["colnames"]], frame["svi"])
+    assert_allclose(ours.cv_mean_, ref["cvm"], rtol=RTOL, atol=1e-12)
+    assert_allclose(ours.cv_se_, ref["cvsd"], rtol=RTOL, atol=1e-12)
+    assert ours.lambda_min_ == pytest.approx(ref["lambda_min"], rel=RTOL_LAMBDA)
+    assert ours.lambda_1se_ == pytest.approx(ref["lambda_1se"], rel=RTOL_LAMBDA)

@@ -164,3 +164,32 @@ def test_per_class_true_refusals_name_the_way_out(iris):
         ).fit(X, y)
     with pytest.raises(ValueError, match="per_class must be"):
         ImportanceExplainer(DecisionTreeClassifier(), per_class="yes").fit(X, y)
+
+
+def test_a_replicate_without_a_class_says_so(iris):
+    X, y = iris
+    y = y.map({0: "a", 1: "b", 2: "c"}).to_numpy(dtype=object)
+    y[:2] = "rare"  # two rows: some bootstraps draw neither
+    mdi = ImportanceExplainer(DecisionTreeClassifier(max_depth=2), method="mdi")
+    with pytest.raises(ValueError, match="drew no row of class rare.*scheme='subsample'"):
+        mdi.stability(X, y, n_boot=30, random_state=0, progress=False)
+
+
+def test_per_class_permutation_takes_a_frame_as_sklearn_does(iris):
+    from interpkit.adapters.sklearn.per_class import permutation_per_class
+
+    X, y = iris
+    model = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X.to_numpy(), y)
+    kw = {"n_repeats": 2, "random_state": 1}
+    array = permutation_per_class(model, X.to_numpy(), y.to_numpy(), **kw)
+    frame = permutation_per_class(model.fit(X, y), X, y.to_numpy(), **kw)
+    assert_allclose(frame.importances, array.importances, atol=1e-12)
+
+
+def test_benchmark_quick(capsys):
+    from tests.example_scripts import load_script
+
+    out = load_script("benchmarks/bench_per_class_permutation.py").main(["--quick", "--k", "3"])
+    assert out["max_abs_difference"] < 1e-12  # the same numbers as scikit-learn's
+    assert np.isfinite(out["ratio"]) and out["ratio"] > 0
+    assert "ratio" in capsys.readouterr().out

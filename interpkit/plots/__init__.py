@@ -140,6 +140,7 @@ dependence = _by_class(dependence)
 shap_heatmap = _by_class(shap_heatmap)
 shap_bar = _by_class(shap_bar, mode="aggregate")
 stability = _by_class(stability, mode="aggregate")
+path = _by_class(path)  # a multinomial glmnet path: a panel per class
 # A plain script where plotly found no renderer (no notebook, no browser it can see):
 # fig.show() writes the figure to an HTML file and says where, instead of doing nothing.
 use_file_renderer_if_unset()

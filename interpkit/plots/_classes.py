@@ -87,6 +87,7 @@ def facet(figs: list[go.Figure], titles: list[str]) -> go.Figure:
                 if hasattr(trace, "marker") and getattr(trace.marker, "showscale", None):
                     trace.marker.showscale = False
             out.add_trace(trace, row=row, col=1)
+        _copy_labels(fig, out, row)
         for axis, update in (("xaxis", out.update_xaxes), ("yaxis", out.update_yaxes)):
             layout = getattr(fig.layout, axis, None)
             if layout is not None:
@@ -102,5 +103,28 @@ def facet(figs: list[go.Figure], titles: list[str]) -> go.Figure:
         height=min(int(height), 3000),
         barmode=first.barmode,
         showlegend=first.showlegend,
+        margin=first.margin,  # e.g. room for line labels on the right
     )
     return out
+
+
+def _panel_ref(ref: str | None, axis: str, row: int) -> str | None:
+    """``ref`` of a one-panel figure on row ``row``'s axes; None for another axis or paper."""
+    name, _, rest = (ref or axis).partition(" ")
+    if name != axis:
+        return None  # "paper", or a second axis the panel has no place for
+    return f"{axis}{'' if row == 1 else row}" + (f" {rest}" if rest else "")
+
+
+def _copy_labels(fig: go.Figure, out: go.Figure, row: int) -> None:
+    """The panel's annotations (e.g. line labels) and shapes (e.g. marker lines), on its row."""
+    for kind, items, add in (
+        ("annotation", fig.layout.annotations, out.add_annotation),
+        ("shape", fig.layout.shapes, out.add_shape),
+    ):
+        for item in items:
+            xref, yref = _panel_ref(item.xref, "x", row), _panel_ref(item.yref, "y", row)
+            if xref is None or yref is None:
+                continue
+            copy = (go.layout.Annotation if kind == "annotation" else go.layout.Shape)(item)
+            add(copy.update(xref=xref, yref=yref))

@@ -76,3 +76,12 @@ def _stability_view(report: Report, result: StabilityResult, title: str) -> None
 register_view(("feature", "class"), _global_view)
 register_view(("sample", "feature", "class"), _local_view)
 register_view(("feature", "class"), _stability_view, stability=True)
+
+
+def _path_view(report: Report, expl: Explanation, title: str) -> None:
+    from interpkit import plots
+
+    report.add_figure(plots.path(expl), caption=f"{title}: one panel per class")
+
+
+register_view(("lambda", "feature", "class"), _path_view)  # a multinomial glmnet path

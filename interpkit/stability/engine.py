@@ -187,7 +187,7 @@ class _Job:
         # depend on the process or backend it runs in
         with fixed_threads(), sequential_inner_joblib():
             est, info = self.reference._replicate(self.scope, seed, index, self.shared)
-            preds = None if self.X_eval is None else np.asarray(est._predict(self.X_eval), float)
+            preds = None if self.X_eval is None else _eval_predictions(est, self.X_eval)
             info = {**info, **est._replicate_info()}
             return Record(index, est.explain(), preds, info, self.extras_of(est))
 
@@ -226,6 +226,20 @@ def _collect(
     for record in outputs:
         collector.add(record)
     return collector
+
+
+def _eval_predictions(est: Explainer, X_eval: np.ndarray) -> np.ndarray:
+    """A replicate's outputs on ``X_eval``: (n,) or, one per class, (n, K).
+
+    A K-class model whose ``predict`` gives labels is recorded by its class
+    probabilities (labels have no interval; with string labels no float).
+    """
+    preds = np.asarray(est._predict(X_eval))
+    classes = getattr(est, "classes_", None)
+    if preds.ndim == 1 and classes is not None and len(classes) > 2:
+        if hasattr(est, "predict_proba"):
+            preds = np.asarray(est.predict_proba(X_eval))
+    return np.asarray(preds, float)
 
 
 def _run_job(job: _Job, index: int, seed: int) -> Record:

@@ -120,6 +120,7 @@ def rows_replicate(
     est.set_params(**changes)
     try:
         check_y(targets[rows], len(rows), task=prototype._task())
+        _check_classes(explainer, targets[rows])
         est._fit_checked(
             X[rows], targets[rows], names, sample_weight=weights, codec=shared.get("codec")
         )
@@ -131,3 +132,13 @@ def rows_replicate(
         ) from None
     info = {"seed": seed, "n_distinct_rows": int(np.unique(rows).size)}
     return est, {**info, "rows_fingerprint": fingerprint}
+
+
+def _check_classes(reference: Explainer, y_rows: np.ndarray) -> None:
+    """A K-class replicate must see every class, else its class dim would not line up."""
+    full = getattr(reference, "classes_", None)
+    if full is None or len(full) < 3:
+        return
+    missing = [str(c) for c in np.setdiff1d(full, np.unique(y_rows))]
+    if missing:
+        raise ValueError(f"it drew no row of class {', '.join(missing)}")

@@ -2,6 +2,8 @@
 
 * elastic-net
 * lasso and ridge paths with R's cv.glmnet (``explainer``)
+* one path fit through python-glmnet, every family (``fitpath``)
+* the multinomial family: coefficients per class (``multinomial``)
 * fold-wise path CV (``pathcv``)
 """
 

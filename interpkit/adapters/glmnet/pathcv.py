@@ -84,10 +84,11 @@ def pointwise_loss(y: np.ndarray, link: np.ndarray, family: str, metric: str) ->
     prob = 1.0 / (1.0 + np.exp(-link))
     if metric == "class":
         return ((prob > 0.5) != (y > 0.5)).astype(float)
+    # as R's cv.lognet: summed over both class columns, (y - p)^2 + ((1 - y) - (1 - p))^2
     if metric == "mse":
-        return (y - prob) ** 2
+        return 2.0 * (y - prob) ** 2
     if metric == "mae":
-        return np.abs(y - prob)
+        return 2.0 * np.abs(y - prob)
     prob = np.clip(prob, _PROB_CLIP, 1 - _PROB_CLIP)
     return -2.0 * (y * np.log(prob) + (1 - y) * np.log(1 - prob))
 

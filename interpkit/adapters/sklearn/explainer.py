@@ -145,7 +145,7 @@ class ImportanceExplainer(Explainer):
         ``RandomForestPlusRegressor`` / ``RandomForestPlusClassifier``).
     feature_means_ : ndarray, shape (n_features,)
         Means over the rows ``estimator_`` was fit on (for local explanations).
-    importances_ : ndarray, shape (n_features,)
+    importances_ : ndarray, shape (n_features,), or (n_features, n_classes) if ``per_class_``
     importances_std_ : ndarray or None
         Standard deviation over repeats (permutation only).
     train_indices_, test_indices_ : ndarray or None

@@ -137,8 +137,10 @@ def permutation_per_class(
         order = np.arange(X.shape[0])
         for r in range(n_repeats):
             rng.shuffle(order)
-            if hasattr(shuffled, "iloc"):  # a pipeline's DataFrame, dtypes kept
-                shuffled.iloc[:, j] = shuffled.iloc[order, j].to_numpy()
+            if hasattr(shuffled, "iloc"):  # a DataFrame (e.g. for a pipeline), as scikit-learn
+                col = shuffled.iloc[order, j]
+                col.index = shuffled.index
+                shuffled[shuffled.columns[j]] = col
             else:
                 shuffled[:, j] = shuffled[order, j]
             proba = np.asarray(est.predict_proba(shuffled), float)
