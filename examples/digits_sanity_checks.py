@@ -16,9 +16,9 @@ not the model. Here:
    maps, its interval over images and seeds, and the similarity between maps
    of unrelated images as the reference;
 4. the failure mode: signed IG loses its structure (Spearman near 0), but
-   |IG| of a random network still keeps much of its mass on the patch,
+   ``|IG|`` of a random network still keeps much of its mass on the patch,
    because IG multiplies the gradient by the input and the patch is the
-   brightest part of the image. A check on |IG| alone would wrongly pass the
+   brightest part of the image. A check on ``|IG|`` alone would wrongly pass the
    random network.
 
 Run ``python examples/digits_sanity_checks.py [--out DIR]``.

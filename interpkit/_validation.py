@@ -28,6 +28,7 @@ def check_X(
     allow_constant: bool = True,
     what: str = "X",
     owner: str = "the explainer",
+    allow_missing: bool = False,
 ) -> np.ndarray:
     """Return ``X`` as a 2-D float64 array, or raise a ValueError/TypeError.
 
@@ -43,6 +44,8 @@ def check_X(
         How to call the input in messages.
     owner : str
         Who was fit, for the message on a wrong number of columns.
+    allow_missing : bool
+        When True, NaN passes (for models that handle missing values).
 
     Messages contain the phrases scikit-learn's ``check_estimator`` looks
     for ("sparse", "Complex data not supported", "Reshape your data",
@@ -50,27 +53,41 @@ def check_X(
     """
     if X is None:
         raise TypeError(f"{what} is None; pass a 2-D array or DataFrame of features")
-    if _is_sparse(X):
+    if is_sparse(X):
         raise TypeError(
             f"{what} is a sparse matrix; sparse input is not supported: pass a dense "
             "array (X.toarray())"
         )
+    check_no_dict(X, what)
     if isinstance(X, pd.DataFrame):
+        check_unique_names(X, what)
         if feature_names is not None:
-            missing = [f for f in feature_names if f not in set(map(str, X.columns))]
-            if missing:
-                raise ValueError(f"{what} is missing columns seen at fit time: {missing}")
-            X = X.rename(columns=str)[list(feature_names)]
+            cols = [str(c) for c in X.columns]
+            missing = [f for f in feature_names if f not in set(cols)]
+            extra = [c for c in cols if c not in set(feature_names)]
+            if missing or extra:
+                parts = [f"missing columns seen at fit time: {missing}"] if missing else []
+                parts += [f"columns not seen at fit time: {extra}"] if extra else []
+                raise ValueError(
+                    f"{what} has other columns than the data the explainer was fit on ("
+                    + "; ".join(parts)
+                    + f"); pass the columns {list(feature_names)}"
+                )
+            X = X.set_axis(cols, axis=1)[list(feature_names)]
         complex_cols = [str(c) for c, dt in X.dtypes.items() if pd.api.types.is_complex_dtype(dt)]
         if complex_cols:
             raise ValueError(
                 f"Complex data not supported: {what} has complex columns {complex_cols}"
             )
+        reject_unsupported_columns(X, what)
         bad = [str(c) for c, dt in X.dtypes.items() if not _is_numeric_dtype(dt)]
         if bad:
             raise TypeError(
-                f"{what} has non-numeric columns {bad}; encode them as numbers first "
-                "(e.g. pandas.get_dummies)"
+                f"{what} has non-numeric columns {bad} (text, categories or booleans), which "
+                f"{owner} cannot use as numbers. Either pass a scikit-learn Pipeline that "
+                "encodes them (e.g. ColumnTransformer with OneHotEncoder) as the estimator, "
+                "use EBMExplainer (which takes them as they are), or encode them as numbers "
+                "first (e.g. pandas.get_dummies)"
             )
         names = [str(c) for c in X.columns]
         arr = X.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -113,10 +130,16 @@ def check_X(
             f"{what} has no columns: 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
             "required."
         )
-    _check_finite(arr, names, what)
+    if allow_missing:
+        inf_cols = [names[j] for j in np.flatnonzero(np.isinf(arr).any(axis=0))]
+        if inf_cols:
+            raise ValueError(f"{what} contains infinite values in {inf_cols[:10]}")
+    else:
+        _check_finite(arr, names, what)
+    check_overflow(arr, names, what)
     if not allow_constant:
         if arr.shape[0] < 2:
-            raise ValueError(f"{what} has 1 sample; fitting needs at least 2 rows")
+            raise ValueError(f"{what} has one row (1 sample); fitting needs at least 2 rows")
         const = [names[j] for j in np.flatnonzero(np.ptp(arr, axis=0) == 0)]
         if const:
             raise ValueError(
@@ -188,10 +211,81 @@ def _check_labels(arr: np.ndarray) -> np.ndarray:
     return classes
 
 
-def _is_sparse(X: Any) -> bool:
+def is_sparse(X: Any) -> bool:
+    """A scipy sparse matrix or array (scipy is not imported for the check)."""
     # scipy is only in sys.modules when someone made a sparse matrix: no import here
     sparse = sys.modules.get("scipy.sparse")
     return sparse is not None and sparse.issparse(X)
+
+
+_is_sparse = is_sparse
+
+
+def check_no_dict(X: Any, what: str = "X") -> None:
+    """TypeError for a dict (or other mapping) of columns."""
+    if isinstance(X, dict) or (
+        hasattr(X, "keys") and hasattr(X, "items") and not hasattr(X, "shape")
+    ):
+        raise TypeError(
+            f"{what} is a {type(X).__name__}; pass a pandas DataFrame "
+            f"(pandas.DataFrame({what})) or a 2-D array"
+        )
+
+
+def check_unique_names(X: pd.DataFrame, what: str = "X") -> None:
+    """ValueError naming the duplicated column names of a DataFrame."""
+    names = pd.Index([str(c) for c in X.columns])
+    if names.has_duplicates:
+        dup = sorted(set(names[names.duplicated()]))
+        raise ValueError(
+            f"{what} has duplicate column names {dup}; each column needs its own name "
+            "(rename or drop the copies)"
+        )
+
+
+def reject_unsupported_columns(X: pd.DataFrame, what: str = "X") -> None:
+    """ValueError for date/time, timedelta, period and interval columns."""
+    kinds = {}
+    for c, dt in X.dtypes.items():
+        if pd.api.types.is_datetime64_any_dtype(dt) or pd.api.types.is_timedelta64_dtype(dt):
+            kinds[str(c)] = "date/time"
+        elif isinstance(dt, pd.PeriodDtype | pd.IntervalDtype):
+            kinds[str(c)] = "period/interval"
+        elif pd.api.types.is_complex_dtype(dt):
+            raise ValueError(f"Complex data not supported: {what} has complex column {str(c)!r}")
+    if kinds:
+        raise ValueError(
+            f"{what} has date/time columns {sorted(kinds)}, which no explainer can use as "
+            "they are; convert them to numbers first (e.g. days since a start date, or "
+            "year, month and weekday columns)"
+        )
+
+
+def check_overflow(arr: np.ndarray, names: Sequence[str], what: str = "X") -> None:
+    """ValueError for columns so large that their variance overflows float64.
+
+    Standardisation (glmnet, LIME, GPs, k-means) divides by the standard
+    deviation; a column of 1e300 makes it inf and every result NaN.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        big = np.nanmax(np.abs(arr), axis=0, initial=0.0) > 1e150
+        if not big.any():
+            return
+        col = arr[:, big]
+        var = np.nanmean((col - np.nanmean(col, axis=0)) ** 2, axis=0)
+        mean = np.nanmean(col, axis=0)
+    bad = [
+        names[j]
+        for j, v, m in zip(np.flatnonzero(big), var, mean, strict=True)
+        if not (np.isfinite(v) and np.isfinite(m))
+    ]
+    if bad:
+        top = float(np.nanmax(np.abs(arr[:, [names.index(b) for b in bad]])))
+        raise ValueError(
+            f"{what} has columns {bad[:10]} with values so large (up to {top:.3g}) that their "
+            "mean or variance overflows float64, so standardising them gives inf/NaN; "
+            "rescale them (e.g. divide by a power of ten, or take logs)"
+        )
 
 
 def _is_numeric_dtype(dtype: Any) -> bool:

@@ -12,14 +12,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from interpkit.cli_data import MIN_TRAIN_ROWS
+
 __all__ = ["main"]
 
 PROG = "interpkit"
-MIN_TRAIN_ROWS = 20
 
 
-class UsageError(Exception):
-    """Bad input from the user: reported in one line, exit status 2."""
+from interpkit.cli_data import UsageError  # noqa: E402  (one class for every module)
 
 
 def _whole_number(text: str) -> int:
@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=cost_help(),
         description=(
             "The demo's report for your own CSV: every column except --target (and "
-            "--drop) is a numeric feature; the target is numeric (regression). With "
+            "--drop) is a feature (text columns are one-hot encoded for you); a numeric "
+            "target is a regression, a two-class one a classification. With "
             "several methods the report compares what they say matters, with intervals."
         ),
     )
@@ -281,7 +282,12 @@ def _explain(args: argparse.Namespace) -> Path:
     if args.alpha is not None and "enet" not in methods:
         raise UsageError("--alpha only applies to --method enet")
     out = _check_out(args.out)
-    X, y = load_csv(args.data, args.target, drop=args.drop)
+    from interpkit.cli_data import classifier_params, read_table
+
+    table = read_table(args.data, args.target, drop=args.drop)
+    X, y = table.X, table.y
+    for note in table.notes:
+        print(f"{PROG}: note: {' '.join(note.split())}", file=sys.stderr)
     n = len(X)
     holdout = args.holdout
     if holdout is None:
@@ -291,9 +297,13 @@ def _explain(args: argparse.Namespace) -> Path:
             f"too few rows: {args.data} has {n} rows; after holding out {holdout} there are "
             f"{n - holdout}, and fitting with 10-fold CV needs at least {MIN_TRAIN_ROWS}"
         )
-    linear_only = set(methods) <= set(LINEAR)
+    linear_only = set(methods) <= set(LINEAR) and table.task == "regression"
     build = linear_report if linear_only else analysis_report
     sized = {} if linear_only else {"method_params": _sized_params(methods, X.shape)}
+    if table.task == "binary":
+        params = sized["method_params"]
+        for m in methods:
+            params[m] = {**params.get(m, {}), **classifier_params(m, params.get(m, {}))}
     report = build(
         X,
         y,
@@ -307,6 +317,9 @@ def _explain(args: argparse.Namespace) -> Path:
         progress=_progress(args),
         title=f"{Path(args.data).name}: what drives {args.target}, and how stable is it?",
     )
+    if table.notes:
+        report.add_heading("How the data were read")
+        report.add_list(table.notes)
     return report.write(out)
 
 
@@ -320,68 +333,14 @@ def _sized_params(methods: list[str], shape: tuple[int, int]) -> dict[str, dict]
 def load_csv(path: str, target: str, *, drop: Sequence[str] = ()) -> tuple:
     """Read a CSV into numeric features and target, or raise UsageError in the user's terms.
 
+    See :func:`interpkit.cli_data.read_table` (text columns one-hot encoded,
+    a pandas index column dropped, a two-class target coded 0/1).
+
     Returns
     -------
     (X, y) : DataFrame, Series
     """
-    import pandas as pd
+    from interpkit.cli_data import read_table
 
-    file = Path(path)
-    if not file.exists():
-        raise UsageError(f"data file not found: {path}")
-    if file.is_dir():
-        raise UsageError(f"--data {path} is a directory, not a CSV file")
-    try:
-        frame = pd.read_csv(file)
-    except pd.errors.EmptyDataError:
-        raise UsageError(f"{path} is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise UsageError(f"cannot parse {path} as CSV: {first}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    columns = list(frame.columns)
-    if target not in columns:
-        shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
-        raise UsageError(f"target column {target!r} not found in {path}; columns are: {shown}")
-    missing = [c for c in drop if c not in columns]
-    if missing:
-        raise UsageError(f"--drop: no column {missing[0]!r} in {path}")
-    if target in drop:
-        raise UsageError(f"--drop {target!r} is the target column")
-    frame = frame.drop(columns=list(drop))
-    if frame.shape[1] < 2:
-        raise UsageError(f"{path} has no feature columns besides the target {target!r}")
-    # bool columns (True/False) are 0/1 features
-    for col in frame.columns:
-        if pd.api.types.is_bool_dtype(frame[col]):
-            frame[col] = frame[col].astype("float64")
-    if not pd.api.types.is_numeric_dtype(frame[target]):
-        raise UsageError(
-            f"target column {target!r} is not numeric (e.g. {frame[target].dropna().iloc[0]!r});"
-            " interpkit explain does regression on a numeric target"
-            if frame[target].notna().any()
-            else f"target column {target!r} is empty"
-        )
-    text_cols = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if text_cols:
-        names = ", ".join(repr(c) for c in text_cols[:8]) + (", ..." if len(text_cols) > 8 else "")
-        raise UsageError(
-            f"non-numeric column{'s' if len(text_cols) > 1 else ''} {names} in {path}: encode "
-            "them as numbers first (e.g. one-hot / dummy columns) or leave them out with --drop"
-        )
-    nan_cols = [c for c in frame.columns if frame[c].isna().any()]
-    if nan_cols:
-        n_rows = int(frame[nan_cols].isna().any(axis=1).sum())
-        names = ", ".join(repr(c) for c in nan_cols[:8]) + (", ..." if len(nan_cols) > 8 else "")
-        raise UsageError(
-            f"missing values (NaN) in {n_rows} row{'s' if n_rows != 1 else ''} of column"
-            f"{'s' if len(nan_cols) > 1 else ''} {names} in {path}: drop or impute them first"
-        )
-    if len(frame) < MIN_TRAIN_ROWS:
-        raise UsageError(
-            f"too few rows: {path} has {len(frame)}, need at least {MIN_TRAIN_ROWS} "
-            "for 10-fold cross-validation"
-        )
-    y = frame[target].astype("float64")
-    X = frame.drop(columns=[target]).astype("float64")
-    return X, y
+    table = read_table(path, target, drop=drop)
+    return table.X, table.y

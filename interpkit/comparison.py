@@ -25,14 +25,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from interpkit.agreement import METRIC_BASIS, METRICS, pairwise_metrics, rank_abs, share
+from interpkit.agreement import METRIC_BASIS, METRICS, pairwise_metrics, share
 from interpkit.explanation import Explanation
+from interpkit.ranking import rank, ranks_by_value
 from interpkit.stability import StabilityResult
 
 __all__ = ["Comparison", "compare"]
 
 BASIS = (
-    "rank = rank of |value| within each method (1 = most important, ties averaged); "
+    "rank = rank of |value| within each method (1 = most important, ties averaged; "
+    "importances that may be negative, such as permutation importance, rank by value); "
     "share = |value| / sum of |value| within each method"
 )
 _JOINS = ("exact", "inner")
@@ -123,9 +125,35 @@ def _select(values: np.ndarray, coords: Any, features: list[str]) -> np.ndarray:
     return np.asarray(values, dtype=float)[..., [position[f] for f in features]]
 
 
-def _seeds(item: StabilityResult) -> np.ndarray | None:
+def _column(item: StabilityResult, name: str) -> np.ndarray | None:
     info = item.replicate_info
-    return info["seed"].to_numpy() if "seed" in info else None
+    return info[name].to_numpy() if name in info else None
+
+
+def pairing(a: StabilityResult, b: StabilityResult) -> tuple[bool, str]:
+    """Whether replicate ``i`` of ``a`` and of ``b`` used the same rows, and why (or why not).
+
+    Paired only on evidence: every replicate's row-draw fingerprint
+    (``replicate_info["rows_fingerprint"]``, recorded by scope ``"rows"``; a
+    hash of the data, the scheme and the drawn rows) matches. Same seeds are
+    not enough: a bootstrap and a subsample, or the same seeds on other data,
+    draw other rows.
+    """
+    fa, fb = _column(a, "rows_fingerprint"), _column(b, "rows_fingerprint")
+    if fa is None or fb is None:
+        return False, (
+            "unpaired: replicates matched by index only (no row fingerprints recorded, "
+            "so no evidence they resampled the same rows)"
+        )
+    if np.array_equal(fa, fb):
+        return True, "paired replicates (same resampled rows: row fingerprints match)"
+    if a.scheme != b.scheme:
+        why = f"different schemes ({a.scheme} vs {b.scheme})"
+    elif not np.array_equal(_column(a, "seed"), _column(b, "seed")):
+        why = "different seeds"
+    else:
+        why = "same seeds but different data"
+    return False, f"unpaired: replicates matched by index only ({why}: not the same rows)"
 
 
 # -- the result -----------------------------------------------------------------------------
@@ -179,9 +207,19 @@ class Comparison:
         """``top_k``, capped at the number of features."""
         return min(self.top_k, len(self.features))
 
+    def by_value(self, name: str) -> bool:
+        """Whether method ``name`` ranks by value (an importance that may be negative)."""
+        return ranks_by_value(_reference(self.items[name]))
+
     def ranks(self) -> pd.DataFrame:
-        """Rank of ``|value|`` per method (1 = most important, ties averaged)."""
-        return self.values.apply(lambda col: pd.Series(rank_abs(col.to_numpy()), col.index))
+        """Rank per method (1 = most important, ties averaged).
+
+        Of ``|value|``, or of the value for importances that may be negative
+        (:mod:`interpkit.ranking`).
+        """
+        return self.values.apply(
+            lambda col: pd.Series(rank(col.to_numpy(), by_value=self.by_value(col.name)), col.index)
+        )
 
     def shares(self) -> pd.DataFrame:
         """``|value| / sum |value|`` per method."""
@@ -251,15 +289,11 @@ class Comparison:
                 "(needs equal counts)"
             )
             return {}, {"paired": False, "n_replicates": 0, "note": note}
-        sa, sb = _seeds(ia), _seeds(ib)
-        paired = sa is not None and sb is not None and bool(np.array_equal(sa, sb))
-        note = (
-            "paired replicates (same resampled rows)"
-            if paired
-            else "replicates matched by index only (different seeds: not the same rows)"
-        )
+        paired, note = pairing(ia, ib)
         va, vb = self._replicate_values(a), self._replicate_values(b)
-        per = [pairwise_metrics(va[i], vb[i], self.effective_top_k) for i in range(len(va))]
+        by_value = (self.by_value(a), self.by_value(b))
+        k = self.effective_top_k
+        per = [pairwise_metrics(va[i], vb[i], k, by_value) for i in range(len(va))]
         lo, hi = (1 - self.level) / 2, 1 - (1 - self.level) / 2
         stats = {}
         for metric in METRICS:
@@ -282,9 +316,10 @@ class Comparison:
             ``kendall``, ``jaccard``, ``sign``), ``value`` (on the global /
             reference values), ``mean``, ``lower``, ``upper`` (over paired
             replicates, NaN unless both items are StabilityResults with the
-            same number of replicates), ``n_replicates``, ``paired`` (the
-            replicates share seeds, hence resampled rows), ``level``,
-            ``basis`` and ``note``.
+            same number of replicates), ``n_replicates``, ``paired`` (every
+            replicate drew the same rows from the same data: their row
+            fingerprints match; see :func:`pairing`), ``level``, ``basis``
+            and ``note`` (why paired or not).
 
         Notes
         -----
@@ -295,11 +330,16 @@ class Comparison:
         rows = []
         k = self.effective_top_k
         for a, b in combinations(self.names, 2):
-            point = pairwise_metrics(self.values[a].to_numpy(), self.values[b].to_numpy(), k)
+            by_value = (self.by_value(a), self.by_value(b))
+            va, vb = self.values[a].to_numpy(), self.values[b].to_numpy()
+            point = pairwise_metrics(va, vb, k, by_value)
             stats, info = self._interval_rows(a, b)
+            signed = [n for n, v in zip((a, b), by_value, strict=True) if v]
             for metric in METRICS:
                 s = stats.get(metric, {"mean": np.nan, "lower": np.nan, "upper": np.nan})
                 basis = METRIC_BASIS[metric].replace("top-k", f"top-{k}")
+                if signed and metric != "sign":
+                    basis += f" ({', '.join(signed)}: of value, an importance that may be < 0)"
                 rows.append(
                     {"method_a": a, "method_b": b, "metric": metric, "value": point[metric]}
                     | {key: float(v) for key, v in s.items()}

@@ -112,12 +112,11 @@ class Explainer(BaseEstimator):
         -------
         self
         """
-        X_arr = check_X(X, allow_constant=False)
+        self._check_user_params()
+        X_arr, names, codec = self._encode_fit(X)
         y_arr = check_y(y, X_arr.shape[0], task=self._task())
         weights = None if sample_weight is None else check_sample_weight(sample_weight, len(X_arr))
-        return self._fit_checked(
-            X_arr, y_arr, feature_names_of(X, X_arr.shape[1]), sample_weight=weights
-        )
+        return self._fit_checked(X_arr, y_arr, names, sample_weight=weights, codec=codec)
 
     def explain(self, X: Any = None) -> Explanation:
         """Explain the fitted model.
@@ -291,13 +290,17 @@ class Explainer(BaseEstimator):
     def __sklearn_tags__(self) -> Any:
         # scikit-learn's view of the same facts, for its check_estimator
         tags = super().__sklearn_tags__()
-        tags.target_tags.required = self.__interpkit_tags__().requires_y
+        ours = self.__interpkit_tags__()
+        tags.target_tags.required = ours.requires_y
+        tags.input_tags.allow_nan = ours.raw_table  # missing values go to the model
         return tags
 
     # -- hooks for subclasses ----------------------------------------------
     def __interpkit_tags__(self) -> ExplainerTags:
         """What this explainer is and can do; subclasses replace what differs."""
-        return ExplainerTags(sample_weight=self._accepts_sample_weight())
+        return ExplainerTags(
+            sample_weight=self._accepts_sample_weight(), raw_table=self._takes_frames()
+        )
 
     def _scope_refusal(self, scope: str) -> str | None:
         """Why this explainer cannot run ``scope`` here (a message), or None to list its scopes."""
@@ -327,9 +330,9 @@ class Explainer(BaseEstimator):
             # refit on the same rows with another seed: the fit's own randomness
             if X is None:
                 raise TypeError("scope='seed' refits with new seeds: pass the training data X, y")
-            X_arr = check_X(X, allow_constant=False)
+            X_arr, names, codec = self._encode_fit(X)
             y_arr = check_y(y, X_arr.shape[0], task=self._task())
-            return {"X": X_arr, "y": y_arr, "names": feature_names_of(X, X_arr.shape[1])}
+            return {"X": X_arr, "y": y_arr, "names": names, "codec": codec}
         return {}
 
     def _replicate(
@@ -348,7 +351,7 @@ class Explainer(BaseEstimator):
             return rows_replicate(self, seed, shared)
         if scope == "seed" and "X" in shared:
             est = clone(self).set_params(random_state=seed)
-            est._fit_checked(shared["X"], shared["y"], shared["names"])
+            est._fit_checked(shared["X"], shared["y"], shared["names"], codec=shared.get("codec"))
             return est, {"seed": seed}
         raise NotImplementedError(
             f"{type(self).__name__} declares scope {scope!r} but has no _replicate for it"
@@ -413,6 +416,51 @@ class Explainer(BaseEstimator):
         """
         return {}
 
+    # -- the user's table ----------------------------------------------------
+    def _takes_frames(self) -> bool:
+        """Whether the explained model takes the user's table as it is (a pipeline).
+
+        Then ``X`` may hold text, categories, booleans and missing values:
+        :meth:`_encode_fit` codes it as floats (:class:`interpkit._frames.FrameCodec`)
+        and :meth:`_model_input` decodes rows back into the user's DataFrame
+        before the model sees them.
+        """
+        return False
+
+    def _encode_fit(
+        self, X: Any, *, what: str = "X", allow_constant: bool = False
+    ) -> tuple[np.ndarray, list[str], Any]:
+        """Validated float rows of the training data, their names, and the codec (or None)."""
+        if X is not None and self._takes_frames():
+            from interpkit._frames import FrameCodec
+
+            codec = FrameCodec.from_data(X, what=what)
+            arr = codec.encode(X, what=what, allow_constant=allow_constant)
+            return arr, list(codec.names), codec
+        arr = check_X(X, allow_constant=allow_constant, what=what, owner=type(self).__name__)
+        return arr, feature_names_of(X, arr.shape[1]), None
+
+    def _model_input(self, X: np.ndarray) -> Any:
+        """What the model is called with for validated rows: the user's table, or ``X``."""
+        codec = getattr(self, "input_codec_", None)
+        return X if codec is None else codec.decode(X)
+
+    def _check_user_params(self) -> None:
+        """Name a mistake in ``random_state``, ``estimator`` or ``model`` before any work."""
+        from interpkit._user_checks import (
+            check_estimator_object,
+            check_model_object,
+            check_seed,
+        )
+
+        params = self.get_params(deep=False)
+        if "random_state" in params:
+            check_seed(params["random_state"])
+        if "estimator" in params:
+            check_estimator_object(params["estimator"])
+        if "model" in params:
+            check_model_object(params["model"])
+
     # -- shared plumbing -----------------------------------------------------
     def _fit_checked(
         self,
@@ -420,7 +468,9 @@ class Explainer(BaseEstimator):
         y: np.ndarray,
         feature_names: list[str],
         sample_weight: np.ndarray | None = None,
+        codec: Any = None,
     ) -> Explainer:
+        self.input_codec_ = codec
         self.feature_names_in_ = np.asarray(feature_names, dtype=object)
         self.n_features_in_ = X.shape[1]
         if sample_weight is None:
@@ -432,8 +482,11 @@ class Explainer(BaseEstimator):
             self._fit(X, y, sample_weight=sample_weight)
         return self
 
-    def _check_rows(self, X: Any) -> np.ndarray:
+    def _check_rows(self, X: Any, what: str = "X") -> np.ndarray:
         # DataFrames are matched by column name, arrays by position
+        codec = getattr(self, "input_codec_", None)
+        if codec is not None:
+            return codec.encode(X, what=what, fitted=True, owner=type(self).__name__)
         return check_X(
             X, feature_names=[str(f) for f in self.feature_names_in_], owner=type(self).__name__
         )

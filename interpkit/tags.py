@@ -54,6 +54,10 @@ class ExplainerTags:
         ``fit`` needs a target.
     explains_rows : bool
         ``explain(X)`` gives local explanations of the rows of ``X``.
+    raw_table : bool
+        It takes the user's table as it comes: text, ``category``, boolean
+        and missing values (a scikit-learn pipeline, an EBM, LightGBM and
+        CatBoost), instead of refusing them.
     """
 
     input_kind: str = "tabular"
@@ -64,6 +68,7 @@ class ExplainerTags:
     sample_weight: bool = False
     requires_y: bool = True
     explains_rows: bool = True
+    raw_table: bool = False
 
     def __post_init__(self) -> None:
         if self.input_kind not in INPUT_KINDS:

@@ -61,11 +61,13 @@ SMALL_ARGS: dict[str, list[str]] = {
     "gp_hierarchical_prior.py": ["--n-draws", "10", "--n-samples", "600"],
     "gp_kernels.py": ["--n-grid", "201", "--n-draws", "3"],
     "gp_marginal_likelihood.py": ["--grid", "30", "--restarts", "8"],
+    "induction_head.py": ["--seeds", "2", "--n-prompts", "16", "--n-boot", "50"],
     "importance_methods.py": ["--n", "200", "--n-trees", "10", "--n-boot", "4"],
     "integrated_gradients_by_hand.py": [
         "--n", "200", "--epochs", "40", "--steps", "16", "--rows", "4",
     ],
     "model_comparison.py": ["--n-boot", "3", "--n-trees", "30"],
+    "multiclass_wine.py": ["--n-boot", "4", "--n-trees", "30"],
     "ozone_lasso_paths.py": ["--ols-tol", "1e-10"],
     "portfolio/portfolio.py": ["--n-boot", "4", "--n-perm", "4"],
     "prostate_prediction_stability.py": ["--n-boot", "5"],

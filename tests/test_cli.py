@@ -111,16 +111,31 @@ def bad_inputs(tmp_path):
     ragged = tmp_path / "ragged.csv"
     ragged.write_text('a,b\n1,2\n3,"4\n')
     good_path = write(tmp_path, "good.csv", good)
+    dup = tmp_path / "dup.csv"
+    dup.write_text("a,a,c\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(30)))
     return {
         "missing file": (["--data", tmp_path / "nope.csv", "--target", "lpsa"], ["not found"]),
         "missing target": (["--data", good_path, "--target", "psa"], ["'psa'", "lcavol"]),
-        "non-numeric": (
+        "constant text column": (
             ["--data", write(tmp_path, "text.csv", text), "--target", "lpsa"],
-            ["non-numeric", "'sex'", "'city'", "encode"],
+            ["constant", "'city=x'"],
         ),
-        "text target": (
+        "one-class target": (
             ["--data", write(tmp_path, "t.csv", good.assign(lpsa="a")), "--target", "lpsa"],
-            ["'lpsa'", "not numeric"],
+            ["'lpsa'", "one class"],
+        ),
+        "multiclass target": (
+            [
+                "--data",
+                write(tmp_path, "m.csv", good.assign(lpsa=np.arange(len(good)) % 3)),
+                "--target",
+                "lpsa",
+            ],
+            ["'lpsa'", "3 classes", "multiclass"],
+        ),
+        "duplicate header": (
+            ["--data", dup, "--target", "c"],
+            ["duplicate column names", "'a' (columns 1 and 2)"],
         ),
         "nan": (
             ["--data", write(tmp_path, "nan.csv", nans), "--target", "lpsa"],
@@ -155,8 +170,10 @@ def bad_inputs(tmp_path):
 CASES = [
     "missing file",
     "missing target",
-    "non-numeric",
-    "text target",
+    "constant text column",
+    "one-class target",
+    "multiclass target",
+    "duplicate header",
     "nan",
     "too few rows",
     "few after holdout",
@@ -206,14 +223,54 @@ def test_usage_errors_and_help(capsys):
     assert code == 2
 
 
-def test_real_csv_with_a_text_column(capsys):
-    """The shipped prostate file has a T/F ``train`` column: named, with a way out."""
+def test_real_csv_with_a_text_column(capsys, tmp_path):
+    """The shipped prostate file has a T/F ``train`` column: encoded for the user, and said."""
     from importlib import resources
 
     csv = resources.files("interpkit.datasets").joinpath("data", "prostate.csv")
-    code, _, err = run(capsys, "explain", "--data", csv, "--target", "lpsa")
-    assert code == 2 and len(err.strip().splitlines()) == 1
-    assert "'train'" in err and "--drop" in err
+    out = tmp_path / "r.html"
+    code, _, err = run(
+        capsys, "explain", "--data", csv, "--target", "lpsa", "--method", "ridge",
+        "--n-boot", 2, "--no-progress", "--out", out,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "note: Text column 'train' (2 levels) was one-hot encoded" in err
+    assert "--drop" in err
+    assert "one-hot encoded" in out.read_text()
+
+
+def test_binary_target_index_column_and_text_columns(capsys, tmp_path):
+    """A 0/1 target is fit as classification (stated), a pandas index column is dropped,
+    text columns are encoded; every held-out error is on the probability scale."""
+    import pandas as pd
+
+    rng = np.random.RandomState(0)
+    n = 100
+    frame = pd.DataFrame(
+        {
+            "age": rng.normal(40, 10, n),
+            "city": rng.choice(["a", "b", None], n),
+        }
+    )
+    frame["y"] = ((frame["age"] > 40) ^ (rng.rand(n) < 0.1)).astype(int)
+    path = tmp_path / "cls.csv"
+    frame.to_csv(path)  # with the unnamed index column
+    from interpkit.cli_data import read_table
+
+    table = read_table(str(path), "y")
+    assert list(table.X.columns) == ["age", "city=a", "city=b", "city=missing"]
+    assert table.task == "binary" and table.classes == [0, 1]
+    out = tmp_path / "r.html"
+    code, _, err = run(
+        capsys, "explain", "--data", path, "--target", "y", "--method", "lasso,mdi-rf",
+        "--n-boot", 2, "--n-jobs", 1, "--no-progress", "--out", out,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "row index pandas.to_csv writes" in err
+    assert "classification (binary)" in err and "binomial" in err
+    html = out.read_text()
+    assert "How the data were read" in html and "root of the Brier score" in html
+    assert "analysed as regression" not in html  # no flag: the target was not regressed
 
 
 def test_directory_as_data(capsys, tmp_path):

@@ -23,7 +23,8 @@ def expl(values, features=FEATURES, method="demo", **kw):
 def stab(replicate_values, reference, seeds=None, method="demo", features=FEATURES):
     reps = stack([expl(v, features, method) for v in replicate_values])
     seeds = np.arange(len(replicate_values)) if seeds is None else seeds
-    info = pd.DataFrame({"seed": seeds})
+    # as the engine records them: one row-draw fingerprint per replicate (here: by seed)
+    info = pd.DataFrame({"seed": seeds, "rows_fingerprint": np.asarray(seeds) + 1000})
     info.index.name = "replicate"
     return StabilityResult(
         replicates=reps,

@@ -103,11 +103,14 @@ def test_estimator_fits_three_classes(iris):
     X, y, _, _ = iris
     est = RandomForestClassifier(n_estimators=5, max_depth=3)
     ex = ShapExplainer(estimator=est, background=10, random_state=0).fit(X, y)
-    assert ex._task() == "multiclass"
+    assert ex._task() == "classification"  # check_y's name: two or more classes
     glob = ex.explain()
     assert glob.values.sizes == {"feature": 4, "class": 3}
     result = ex.stability(scope="background", n_boot=3, random_state=0)
     assert result.replicates.dims == ("replicate", "feature", "class")
+    # refits of the fitted explainer on resampled rows (y checked as 3 classes, not refused)
+    refit = ex.stability(X, y, scope="rows", n_boot=2, random_state=0, progress=False)
+    assert refit.replicates.dims == ("replicate", "feature", "class")
 
 
 def test_multiclass_refusals_name_the_way_out(iris):

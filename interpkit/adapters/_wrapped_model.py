@@ -13,7 +13,6 @@ from typing import Any
 
 from sklearn.base import clone
 
-from interpkit._validation import check_X, feature_names_of
 from interpkit.explainer import Explainer
 from interpkit.tags import ExplainerTags
 
@@ -45,8 +44,17 @@ class WrappedModelExplainer(Explainer):
         """
         if self.model is None:
             return super().fit(X, y)
-        X_arr = check_X(X, what=f"X ({self._rows_role})")
-        return self._fit_checked(X_arr, None, feature_names_of(X, X_arr.shape[1]))
+        self._check_user_params()
+        X_arr, names, codec = self._encode_fit(
+            X, what=f"X ({self._rows_role})", allow_constant=True
+        )
+        return self._fit_checked(X_arr, None, names, codec=codec)
+
+    def _takes_frames(self) -> bool:
+        # a pipeline gets the user's DataFrame as it is (name-based column selection works)
+        from interpkit._pipelines import is_pipeline
+
+        return is_pipeline(self._base_estimator())
 
     def __interpkit_tags__(self) -> ExplainerTags:
         # with a fitted model= there is nothing to refit and no target to fit on

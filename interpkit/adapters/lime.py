@@ -19,6 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._optional import import_backend
+from interpkit._pipelines import seed_estimator
 from interpkit.adapters._wrapped_model import WrappedModelExplainer
 from interpkit.adapters.shap.model import (
     class_labels,
@@ -168,13 +169,13 @@ class LimeExplainer(WrappedModelExplainer):
                 check_is_fitted(model)
         else:
             model = clone(self._base_estimator())
-            if self.random_state is not None and "random_state" in model.get_params(deep=False):
-                model.set_params(random_state=self.random_state)
-            model.fit(X, y)
+            seed_estimator(model, self.random_state)  # a pipeline: its steps
+            model.fit(self._model_input(X), y)
         self.model_ = model
         self.output_ = resolve_output(model, self.output)
+        check_lime_rows(X, self.input_codec_)
         try:
-            np.asarray(output_function(model, self.output_)(X[:5]), dtype=np.float64)
+            np.asarray(self._f()(X[:5]), dtype=np.float64)
         except Exception as err:
             raise ValueError(
                 f"the model's output could not be computed on X ({type(err).__name__}: {err})"
@@ -187,7 +188,11 @@ class LimeExplainer(WrappedModelExplainer):
         self.global_rows_ = X[idx]
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
-        return output_function(self.model_, self.output_)(X)
+        return self._f()(X)
+
+    def _f(self) -> Any:
+        decode = None if self.input_codec_ is None else self.input_codec_.decode
+        return output_function(self.model_, self.output_, decode)
 
     def _explain_local(self, X: np.ndarray) -> Explanation:
         return self._local(X, *self._lime(X, self.seed_, self.kernel_width))
@@ -205,7 +210,7 @@ class LimeExplainer(WrappedModelExplainer):
         perturbed samples (the same seeds), weights (n, p, K), intercepts and
         R^2 (n, K).
         """
-        f = output_function(self.model_, self.output_)
+        f = self._f()
         k = n_outputs(self.model_, self.output_)
         if k == 1:
             return (*self._lime_one(X, f, seed, width), width)
@@ -219,12 +224,14 @@ class LimeExplainer(WrappedModelExplainer):
         import_backend("lime", "LimeExplainer")  # a clear error when lime is missing
         from lime import lime_tabular
 
+        codec = self.input_codec_
         explainer = lime_tabular.LimeTabularExplainer(
             self.training_data_,
             mode="regression",
             feature_names=self._names(),
             kernel_width=width,
             discretize_continuous=self.discretize_continuous,
+            categorical_features=None if codec is None else codec.categorical_indices,
             random_state=0,
         )
         n, p = X.shape
@@ -298,3 +305,15 @@ class LimeExplainer(WrappedModelExplainer):
 
     def _names(self) -> list[str]:
         return [str(f) for f in self.feature_names_in_]
+
+
+def check_lime_rows(X: np.ndarray, codec: Any) -> None:
+    """LIME samples perturbations from its training rows' statistics: no missing values."""
+    missing = np.isnan(X).any(axis=0)
+    if missing.any():
+        names = [codec.names[j] for j in np.flatnonzero(missing)] if codec else []
+        raise ValueError(
+            f"LIME perturbs rows from the statistics of its training rows, which cannot hold "
+            f"missing values; columns {names[:10]} have some. Impute them in the data, or use "
+            "ShapExplainer, which handles a pipeline's missing values"
+        )

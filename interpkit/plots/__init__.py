@@ -42,6 +42,9 @@ function                        input
 :mod:`sae`                      SAE results: ``sae.density_histogram``, ``sae.feature_cards``,
                                 ``sae.seed_matching``, ``sae.concept_alignment``,
                                 ``sae.group_frequencies``
+:mod:`circuits`                 circuit results: ``circuits.logit_lens``,
+                                ``circuits.attention_patterns``, ``circuits.head_scores``,
+                                ``circuits.patching``, ``circuits.logit_attribution``
 :mod:`attributions`             network attributions: ``attributions.image_attributions``,
                                 ``attributions.token_html``, ``attributions.token_importance``,
                                 ``attributions.convergence`` (Captum explainers)
@@ -58,7 +61,7 @@ This package imports plotly; ``import interpkit`` alone does not.
 
 from __future__ import annotations
 
-from interpkit.plots import attributions, gp, sae
+from interpkit.plots import attributions, circuits, gp, sae
 from interpkit.plots._common import TEMPLATE
 from interpkit.plots._show import use_file_renderer_if_unset, write_image
 from interpkit.plots.boosting import boosting_stages
@@ -94,6 +97,7 @@ __all__ = [
     "baseline_comparison",
     "beeswarm",
     "boosting_stages",
+    "circuits",
     "compare_intervals",
     "compare_prediction_stability",
     "compare_stability",

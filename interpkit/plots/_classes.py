@@ -52,8 +52,10 @@ def by_class(func: Callable[..., go.Figure], mode: str = "facet") -> Callable[..
             fig = func(aggregate_classes(item), *args, **kwargs)
             text = fig.layout.title.text or func.__name__
             note = f"{AGGREGATE} (class_= selects one)"
-            if text.endswith("</sup>"):  # a subtitle line: add the note to it
-                text = f"{text[: -len('</sup>')]}; {note}</sup>"
+            if text.endswith("</sup>"):  # a subtitle: the note on a line of its own
+                text = f"{text[: -len('</sup>')]}<br>{note}</sup>"
+                top = fig.layout.margin.t or 100
+                fig.update_layout(margin_t=top + 16)
             else:
                 text = f"{text}<br><sup>{note}</sup>"
             return fig.update_layout(title_text=text)

@@ -182,7 +182,10 @@ def token_importance(expl: Any, top: int = 20) -> go.Figure:
 
 
 def convergence(curve: pd.DataFrame) -> go.Figure:
-    """|delta| of integrated gradients against n_steps (from ``convergence_curve``), log-log."""
+    """Absolute convergence delta of integrated gradients against n_steps, log-log axes.
+
+    ``curve`` is the frame returned by ``convergence_curve``.
+    """
     needed = {"n_steps", "mean_abs_delta", "max_abs_delta"}
     if not isinstance(curve, pd.DataFrame) or not needed <= set(curve.columns):
         raise TypeError(

@@ -125,6 +125,8 @@ def shape_function(
         hi = band["upper"].loc[grid].to_numpy()
     output = expl.output_name or "score"
     if kind == "categorical":
+        if "label" in row.coords:  # a text/category column: its labels, not its codes
+            x = row.coords["label"].to_numpy()[keep]
         fig = _category_bars(x, y, sd, lo, hi, extra)
         fig.update_xaxes(title_text=term, type="category")
     else:
@@ -219,7 +221,7 @@ def _curve(x, y, sd, lo, hi, extra, expl, term) -> go.Figure:
 
 def _category_bars(x, y, sd, lo, hi, extra) -> go.Figure:
     fig = new_figure(height=420, legend={"orientation": "h", "y": -0.25}, bargap=0.35)
-    labels = [fmt(float(v)) for v in x]
+    labels = [str(v) if isinstance(v, str) else fmt(float(v)) for v in x]
     fig.add_trace(
         go.Bar(
             x=labels,

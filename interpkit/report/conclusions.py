@@ -251,10 +251,20 @@ def note_analysis(conclusions: Conclusions, methods, labels, fits, results, y) -
     """
     from interpkit.report import flags
 
-    conclusions.add_flags(flags.target_flags(y, list(methods)))
+    if not all(_classifies(fits[m]) for m in methods):  # labels fit by regression?
+        conclusions.add_flags(flags.target_flags(y, list(methods)))
     for m in methods:
         conclusions.add_result(labels[m], results[m])
         conclusions.add_flags(flags.explainer_flags(labels[m], fits[m]))
+
+
+def _classifies(fit: Any) -> bool:
+    """Whether a fitted explainer's model is a classifier (binomial GLM, classifier, EBM)."""
+    if getattr(fit, "family", None) == "binomial" or getattr(fit, "is_classifier_", False):
+        return True
+    if getattr(fit, "task_", None) in ("binary", "multiclass"):
+        return True
+    return getattr(fit, "output_", None) in ("probability", "log_odds")
 
 
 def _result_sentence(label: str, result: Any, null: Any, v: pd.DataFrame) -> str:
@@ -341,13 +351,15 @@ def _agreement_sentence(label: str, comparison: Any) -> str:
     ordered = table.sort_values("value")
     lo, hi = ordered.iloc[0], ordered.iloc[-1]
     level = f"{comparison.level:.0%}"
+    # "paired" only where the replicates drew the same rows (Comparison.agreement's column)
+    kind = "paired" if bool(table["paired"].all()) else "unpaired (not the same rows)"
     if len(ordered) == 1:
         return (
-            f"Rank agreement of |value| (Spearman, with its paired {level} interval over "
+            f"Rank agreement of |value| (Spearman, with its {kind} {level} interval over "
             f"replicates) — {pair(lo)}."
         )
     text = (
-        f"Rank agreement of |value| between methods (Spearman, paired {level} interval over "
+        f"Rank agreement of |value| between methods (Spearman, {kind} {level} interval over "
         f"replicates): lowest {pair(lo)}; highest {pair(hi)}."
     )
     weak = ordered[ordered["value"] < 0.5]

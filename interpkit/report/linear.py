@@ -235,6 +235,9 @@ def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress, timin
     a second fit of the same model: ``n_boot + 1`` fits per method, and the
     report's figures and its stability tables describe one and the same model.
     """
+    import dataclasses
+
+    from interpkit.cli_data import as_probability, expit
     from interpkit.report.progress import MethodProgress
     from interpkit.stability.engine import keep_reference
 
@@ -255,8 +258,15 @@ def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress, timin
                 progress=progress,
             )
         fits[m] = kept[0]  # fit on all training rows, as explainer.fit(X_train, y_train)
+        to_probability = as_probability(fits[m])
+        if to_probability and results[m].predictions is not None:
+            # a two-class model's log-odds on the probability scale: every method's
+            # held-out error is then the RMSE of a probability (the root Brier score)
+            preds = results[m].predictions
+            results[m] = dataclasses.replace(results[m], predictions=preds.copy(data=expit(preds)))
         if X_hold is not None:
-            resid = fits[m].predict(X_hold) - y_hold.to_numpy()
+            pred = fits[m].predict(X_hold)
+            resid = (expit(pred) if to_probability else pred) - y_hold.to_numpy()
             rmse[m] = float(np.sqrt(np.mean(resid**2)))
         tracker.done(m)
     if timings is not None:
@@ -368,20 +378,28 @@ def _add_comparison_section(
         )
         comparison = interpkit.compare({labels[m]: results[m] for m in methods})
         report.conclusions.add_comparison("methods", comparison)
+        # the replicates' row fingerprints say whether they share their rows across methods
+        paired = bool(comparison.agreement()["paired"].all())
+        shared = (
+            "the bootstrap replicates share their resampled rows across methods, so the "
+            "agreement has a paired interval"
+            if paired
+            else "the replicates did not draw the same rows in every method, so the interval "
+            "is unpaired"
+        )
         if len(methods) > 2:  # with two methods the heatmap would show one number
             report.add_figure(
                 plots.agreement_heatmap(comparison),
                 "Spearman correlation of |coefficient| between the methods, on all training "
-                "rows; the bootstrap replicates share their resampled rows across methods, so "
-                "the agreement has a paired interval (table below).",
+                f"rows; {shared} (table below).",
             )
         from interpkit.report.views import agreement_table
 
         report.add_table(
             agreement_table(comparison),
             "Agreement between methods, one row per pair: the value on all training rows and "
-            f"[the {comparison.level:.0%} percentile interval over the paired bootstrap "
-            "replicates], which share their resampled rows across methods.",
+            f"[the {comparison.level:.0%} percentile interval over the bootstrap "
+            f"replicates]; {shared}.",
         )
     if not holdout:
         return

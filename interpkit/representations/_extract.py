@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from sklearn.utils import check_random_state
 
+from interpkit.representations._assemble import assemble
+
 NEEDED_FOR = "interpkit.representations.activations"
 _MAX_LISTED = 60
 
@@ -278,25 +280,6 @@ def hf_activations(
     return arrays, texts, mask_all, info
 
 
-def assemble(
-    parts: dict[str, list[np.ndarray]], masks: list[np.ndarray], pooling: str | None
-) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
-    """Concatenate per-batch arrays; unpooled batches are padded to one length (NaN)."""
-    if pooling is not None:
-        return {name: np.concatenate(p) for name, p in parts.items()}, None
-    width = max(m.shape[1] for m in masks)
-    mask_all = np.concatenate([np.pad(m, [(0, 0), (0, width - m.shape[1])]) for m in masks])
-    arrays = {}
-    for name, p in parts.items():
-        padded = [
-            np.pad(a, [(0, 0), (0, width - a.shape[1]), (0, 0)], constant_values=np.nan) for a in p
-        ]
-        arr = np.concatenate(padded)
-        arr[mask_all == 0] = np.nan  # padding is no activation
-        arrays[name] = arr
-    return arrays, mask_all
-
-
 # --- any torch module: forward hooks --------------------------------------------------
 
 
@@ -379,10 +362,5 @@ def hooked_activations(
     finally:
         for handle in handles:
             handle.remove()
-    arrays = {name: np.concatenate(p) for name, p in parts.items()}
-    mask = None
-    if pooling is None and any(a.ndim == 3 for a in arrays.values()):
-        if not all(a.ndim == 3 for a in arrays.values()):
-            raise ValueError("with pooling=None all layers must have a position dim (B, P, U)")
-        mask = np.ones(next(iter(arrays.values())).shape[:2], dtype=bool)
+    arrays, mask = assemble(parts, None, pooling)
     return arrays, mask, {"n_truncated": 0}

@@ -176,13 +176,17 @@ def _stack(
     meta: dict[str, Any],
 ) -> Activations:
     """Stack per-layer arrays (n, [position,] units) into one DataArray."""
-    n_units = {name: int(arr.shape[-1]) for name, arr in arrays.items()}
-    width = max(n_units.values())
-    padded = [
-        np.pad(arr, [(0, 0)] * (arr.ndim - 1) + [(0, width - arr.shape[-1])])
-        for arr in arrays.values()
-    ]
-    data = np.stack(padded)
+    stacked = getattr(arrays, "stacked", None)
+    if stacked is not None:  # extraction built the stacked array already (no copy)
+        data, n_units = stacked, dict(arrays.n_units)
+    else:
+        n_units = {name: int(arr.shape[-1]) for name, arr in arrays.items()}
+        width = max(n_units.values())
+        padded = [
+            np.pad(arr, [(0, 0)] * (arr.ndim - 1) + [(0, width - arr.shape[-1])])
+            for arr in arrays.values()
+        ]
+        data = np.stack(padded)
     dims = (
         ("layer", "sample", "unit") if data.ndim == 3 else ("layer", "sample", "position", "unit")
     )

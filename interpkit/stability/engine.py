@@ -26,11 +26,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._threads import fixed_threads, sequential_inner_joblib
-from interpkit._validation import check_X, check_y, feature_names_of
+from interpkit._validation import check_y
 from interpkit.explanation import Explanation
 from interpkit.stability.collect import MemoryCollector, Record
 from interpkit.stability.result import StabilityResult, kendall_tau_matrix
-from interpkit.stability.scopes import ALIASES, SCHEMES
+from interpkit.stability.scopes import ALIASES, SCHEMES, data_fingerprint
 
 if TYPE_CHECKING:
     from interpkit.explainer import Explainer
@@ -90,6 +90,10 @@ def run_stability(
     **options: Any,
 ) -> StabilityResult:
     """Run a stability analysis; see :meth:`interpkit.Explainer.stability`."""
+    from interpkit._user_checks import check_n_jobs, check_seed
+
+    check_seed(random_state)
+    check_n_jobs(n_jobs)
     scope = ALIASES.get(scope, scope)
     tags = explainer.__interpkit_tags__()
     if scope not in tags.scopes:
@@ -168,7 +172,7 @@ def run_stability(
     return StabilityResult(
         replicates=collector.stacked(),
         reference=reference_explanation,
-        predictions=_prediction_array(collector.predictions(), X_eval, X_eval_arr),
+        predictions=_prediction_array(collector.predictions(), X_eval, X_eval_arr, reference),
         y_eval=y_eval_arr,
         replicate_info=info,
         scheme=kind,
@@ -317,20 +321,22 @@ def _rows_reference(
         # so the whole result is reproducible
         reference.set_params(random_state=int(rng.randint(_INT32)))
     # the same checks as Explainer.fit, done once for the reference and every replicate
-    X_arr = check_X(X, allow_constant=False)
+    explainer._check_user_params()
+    X_arr, names, codec = explainer._encode_fit(X)
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
-    names = feature_names_of(X, X_arr.shape[1])
     with sequential_inner_joblib():  # a forest's own joblib calls: as in every replicate
-        reference._fit_checked(X_arr, y_arr, names)
+        reference._fit_checked(X_arr, y_arr, names, codec=codec)
     n = X_arr.shape[0]
     shared = {
         "X": X_arr,
         "y": y_arr,
         "names": names,
+        "data_fingerprint": data_fingerprint(X_arr, y_arr),
         "scheme": scheme,
         "m": n if scheme == "bootstrap" else max(2, int(round(subsample_fraction * n))),
         "weighted": bool(weighted),
         "prototype": explainer,
+        "codec": codec,
     }
     return reference, shared
 
@@ -352,16 +358,23 @@ def _eval_rows(
 
 
 def _prediction_array(
-    predictions: np.ndarray | None, X_eval: Any, X_eval_arr: np.ndarray | None
+    predictions: np.ndarray | None,
+    X_eval: Any,
+    X_eval_arr: np.ndarray | None,
+    reference: Explainer,
 ) -> xr.DataArray | None:
+    """Dims ``("replicate", "sample")``, with ``"class"`` for one output per class."""
     if predictions is None or X_eval_arr is None:
         return None
     sample = (
         X_eval.index.to_numpy() if isinstance(X_eval, pd.DataFrame) else np.arange(len(X_eval_arr))
     )
-    return xr.DataArray(
-        predictions,
-        dims=("replicate", "sample"),
-        coords={"replicate": np.arange(predictions.shape[0]), "sample": sample},
-        name="prediction",
-    )
+    coords: dict[str, Any] = {"replicate": np.arange(predictions.shape[0]), "sample": sample}
+    dims: tuple[str, ...] = ("replicate", "sample")
+    if predictions.ndim == 3:  # e.g. one logit per class of a multinomial model
+        classes = getattr(reference, "classes_", None)
+        if classes is None or len(classes) != predictions.shape[2]:
+            classes = np.arange(predictions.shape[2])
+        coords["class"] = [str(c) for c in classes]
+        dims = (*dims, "class")
+    return xr.DataArray(predictions, dims=dims, coords=coords, name="prediction")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from interpkit.explanation import Explanation, stack
+from interpkit.ranking import rank, rank_basis, ranks_by_value
 
 __all__ = ["StabilityResult", "kendall_tau_matrix"]
 
@@ -129,13 +131,20 @@ class StabilityResult:
         ``reference``  value fit on all rows;
         ``mean``, ``sd``  over replicates;
         ``lower``, ``upper``  percentile interval at ``level``;
-        ``selection_frequency``  fraction of replicates with a nonzero value;
+        ``selection_frequency``  fraction of replicates with a nonzero value,
+        among those with a value (a NaN, e.g. a failed fit, is never
+        "selected");
         ``sign_agreement``  among nonzero replicates, the fraction sharing the
-        most common sign (NaN if never nonzero);
-        ``mean_rank``, ``rank_lower``, ``rank_upper``  rank of ``|value|``
-        within each replicate (1 = largest), its mean and percentile interval;
+        most common sign (NaN if never nonzero; NaN values have no sign);
+        ``mean_rank``, ``rank_lower``, ``rank_upper``  rank within each
+        replicate (1 = most important), its mean and percentile interval:
+        of ``|value|`` for signed effects (coefficients, SHAP values), of the
+        value itself for importances that may be negative (permutation
+        importance, MDI+; :mod:`interpkit.ranking`); ``attrs["rank_basis"]``
+        says which;
         ``null_p_value``  only for the ``"permuted_labels"`` null control:
-        ``(1 + #{|null value| >= |reference|}) / (1 + n_replicates)``, small
+        ``(1 + #{|null value| >= |reference|}) / (1 + n_replicates)`` (for
+        importances ranked by value, ``null value >= reference``), small
         when the value fit on the real labels is larger than label noise
         gives.
 
@@ -164,8 +173,10 @@ class StabilityResult:
             # a multiclass result: the feature summary of each class, then the aggregate
             return per_class_summary(self, level)
         lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
-        nonzero = vals != 0
+        by_value = ranks_by_value(self.replicates)
+        nonzero = (vals != 0) & vals.notnull()  # NaN is neither selected nor signed
         n_nonzero = nonzero.sum("replicate")
+        n_finite = vals.notnull().sum("replicate")
         n_pos = (vals > 0).sum("replicate")
         n_neg = (vals < 0).sum("replicate")
         stats = {
@@ -176,11 +187,13 @@ class StabilityResult:
             else vals.mean("replicate") * np.nan,
             "lower": _quantile(vals, lo),
             "upper": _quantile(vals, hi),
-            "selection_frequency": nonzero.mean("replicate"),
+            "selection_frequency": n_nonzero / n_finite.where(n_finite > 0),
             "sign_agreement": (np.maximum(n_pos, n_neg) / n_nonzero.where(n_nonzero > 0)),
         }
         if self.scheme == "permuted_labels":
-            exceed = (np.abs(vals) >= np.abs(self.reference.values)).sum("replicate")
+            ref = self.reference.values
+            exceed = (vals >= ref) if by_value else (np.abs(vals) >= np.abs(ref))
+            exceed = exceed.sum("replicate")
             stats["null_p_value"] = (1 + exceed) / (1 + self.n_replicates)
         table = xr.Dataset(stats)
         if table.chunks:
@@ -194,17 +207,21 @@ class StabilityResult:
         table["mean_rank"] = ranks.mean("replicate").to_numpy()
         table["rank_lower"] = _quantile(ranks, lo).to_numpy()
         table["rank_upper"] = _quantile(ranks, hi).to_numpy()
-        return table.sort_values(["mean_rank", "selection_frequency"], ascending=[True, False])
+        table = table.sort_values(["mean_rank", "selection_frequency"], ascending=[True, False])
+        table.attrs["rank_basis"] = rank_basis(by_value)
+        return table
 
     def ranks(self) -> xr.DataArray:
-        """Rank of ``|value|`` per replicate, 1 = most important; ties share the mean rank."""
-        from scipy.stats import rankdata
+        """Rank per replicate, 1 = most important; ties share the mean rank.
 
+        Of ``|value|``, or of the value for importances that may be negative
+        (see :mod:`interpkit.ranking`); a NaN value gets no rank.
+        """
         vals = self.replicates.values
         if "feature" not in vals.dims:
             raise ValueError(f"ranks need a 'feature' dim, these values have dims {vals.dims}")
         axis = vals.dims.index("feature")
-        ranked = rankdata(-np.abs(vals.to_numpy()), axis=axis, method="average")
+        ranked = rank(vals.to_numpy(), by_value=ranks_by_value(self.replicates), axis=axis)
         return vals.copy(data=ranked)
 
     def rank_agreement(self) -> float:
@@ -268,7 +285,11 @@ def _quantile(values: xr.DataArray, q: float) -> xr.DataArray:
     without NaN the plain one is vectorised and gives the same numbers.
     """
     skipna = bool(values.isnull().any())
-    return values.quantile(q, "replicate", skipna=skipna).drop_vars("quantile")
+    if not skipna:
+        return values.quantile(q, "replicate").drop_vars("quantile")
+    with warnings.catch_warnings():  # an element NaN in every replicate: NaN, said as such
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        return values.quantile(q, "replicate", skipna=True).drop_vars("quantile")
 
 
 def kendall_tau_matrix(ranks: np.ndarray, chunk: int = 200_000) -> np.ndarray:

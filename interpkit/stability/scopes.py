@@ -17,9 +17,11 @@ implemented here once for every refittable explainer.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 
 from interpkit._validation import check_y
@@ -27,7 +29,14 @@ from interpkit._validation import check_y
 if TYPE_CHECKING:
     from interpkit.explainer import Explainer
 
-__all__ = ["ALIASES", "SCHEMES", "draw_rows", "rows_replicate"]
+__all__ = [
+    "ALIASES",
+    "SCHEMES",
+    "data_fingerprint",
+    "draw_rows",
+    "rows_fingerprint",
+    "rows_replicate",
+]
 
 SCHEMES = ("bootstrap", "subsample", "permuted_labels")
 # names earlier versions used
@@ -50,21 +59,51 @@ def draw_rows(
     return np.arange(n), rng.permutation(n)
 
 
+def data_fingerprint(X: np.ndarray, y: np.ndarray) -> str:
+    """A hash of the validated training data (values and shape of ``X``, and ``y``)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(np.shape(X)).encode())
+    for part in (X, y):
+        h.update(pd.util.hash_array(np.asarray(part).ravel()).tobytes())
+    return h.hexdigest()
+
+
+def rows_fingerprint(
+    data: str, scheme: str, rows: np.ndarray, permutation: np.ndarray | None
+) -> int:
+    """A replicate's row draw as a non-negative 63-bit integer.
+
+    Equal for two replicates exactly when they drew the same rows (and, for
+    the null control, the same shuffle of ``y``) from the same data under the
+    same scheme, whatever the explainer does with the draw (duplicate rows or
+    weights). :func:`interpkit.compare` calls two results *paired* only when
+    every replicate's fingerprint matches.
+    """
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{data}|{scheme}|".encode())
+    h.update(np.asarray(rows, dtype=np.int64).tobytes())
+    if permutation is not None:
+        h.update(b"|permutation|" + np.asarray(permutation, dtype=np.int64).tobytes())
+    return int.from_bytes(h.digest(), "little") >> 1
+
+
 def rows_replicate(
     explainer: Explainer, seed: int, shared: dict[str, Any]
 ) -> tuple[Explainer, dict[str, Any]]:
     """One ``"rows"`` replicate: resample, clone the explainer, refit it.
 
-    ``shared`` holds the validated data (``X``, ``y``, ``names``), the
-    ``scheme`` and subsample size ``m``, and optional ``params`` that every
-    replicate sets (e.g. an EBM's task fixed from all rows). Where the
-    explainer's tags say ``sample_weight``, a bootstrap replicate fits the
-    distinct drawn rows weighted by their counts instead of duplicated rows,
-    so no copy of a row sits on both sides of a model's internal split.
+    ``shared`` holds the validated data (``X``, ``y``, ``names``) and its
+    fingerprint (``data_fingerprint``), the ``scheme`` and subsample size
+    ``m``, and optional ``params`` that every replicate sets (e.g. an EBM's
+    task fixed from all rows). Where the explainer's tags say
+    ``sample_weight``, a bootstrap replicate fits the distinct drawn rows
+    weighted by their counts instead of duplicated rows, so no copy of a row
+    sits on both sides of a model's internal split.
     """
     X, y, names, scheme = shared["X"], shared["y"], shared["names"], shared["scheme"]
     rng = np.random.RandomState(seed)
     rows, permutation = draw_rows(scheme, rng, X.shape[0], shared["m"])
+    fingerprint = rows_fingerprint(shared.get("data_fingerprint", ""), scheme, rows, permutation)
     targets = y if permutation is None else y[permutation]
     weights = None
     if scheme == "bootstrap" and shared["weighted"]:
@@ -81,11 +120,14 @@ def rows_replicate(
     est.set_params(**changes)
     try:
         check_y(targets[rows], len(rows), task=prototype._task())
-        est._fit_checked(X[rows], targets[rows], names, sample_weight=weights)
+        est._fit_checked(
+            X[rows], targets[rows], names, sample_weight=weights, codec=shared.get("codec")
+        )
     except ValueError as err:
         raise ValueError(
             f"a {scheme} replicate (seed {seed}) could not be fit: {err}. "
             "Small or unbalanced data: use scheme='subsample' with a larger fraction, "
             "fewer CV folds, or more data."
         ) from None
-    return est, {"seed": seed, "n_distinct_rows": int(np.unique(rows).size)}
+    info = {"seed": seed, "n_distinct_rows": int(np.unique(rows).size)}
+    return est, {**info, "rows_fingerprint": fingerprint}

@@ -285,7 +285,8 @@ def fingerprint(job: _Job, seeds: np.ndarray, params: dict[str, Any]) -> dict[st
     """What must match for a checkpoint to belong to this run."""
     from interpkit.explainer import library_versions
 
-    data = {key: _digest(value) for key, value in job.shared.items()}
+    # data_fingerprint is X and y hashed, which are compared already
+    data = {key: _digest(v) for key, v in job.shared.items() if key != "data_fingerprint"}
     data["X_eval"] = _digest(job.X_eval)
     data["X_explain"] = _digest(job.X_explain)
     explainer = type(job.reference).__name__ + repr(job.reference.get_params(deep=False))

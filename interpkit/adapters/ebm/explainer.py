@@ -48,7 +48,7 @@ import xarray as xr
 
 from interpkit._available import available_if
 from interpkit._optional import import_backend
-from interpkit._validation import check_X, check_y, feature_names_of
+from interpkit._validation import check_y
 from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.ebm import inputs
 from interpkit.adapters.ebm import multiclass as _mc
@@ -174,12 +174,15 @@ max_rounds, min_samples_leaf, validation_size : optional
     # -- public API -----------------------------------------------------------------
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> EBMExplainer:
         """Fit the EBM; see :meth:`interpkit.Explainer.fit` (rows of weight 0 are left out)."""
-        X_arr = check_X(X, allow_constant=False)
+        self._check_user_params()
+        X_arr, names, codec = self._encode_fit(X)  # text, categories, missing values: as given
         self._auto_task = self._resolve_task(y)
         y_arr = check_y(y, X_arr.shape[0], task=self._task())
         w = None if sample_weight is None else check_sample_weight(sample_weight, len(X_arr))
-        names = feature_names_of(X, X_arr.shape[1])
-        return self._fit_checked(X_arr, y_arr, names, sample_weight=w)
+        return self._fit_checked(X_arr, y_arr, names, sample_weight=w, codec=codec)
+
+    def _takes_frames(self) -> bool:
+        return True  # InterpretML bins text/category columns as nominal, NaN as "missing"
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Model output on the link scale, shape (n_samples,): prediction or log-odds."""
@@ -316,7 +319,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         params.update(self.ebm_params or {})
         params.update(
             feature_names=names,
-            feature_types=inputs.feature_type_list(self, names),
+            feature_types=inputs.coded_feature_types(self, names, self.input_codec_),
             n_jobs=self.n_jobs,
             random_state=self.random_state,
         )
@@ -329,12 +332,7 @@ max_rounds, min_samples_leaf, validation_size : optional
             n: "categorical" if t in inputs.CATEGORICAL_TYPES else "numeric"
             for n, t in zip(names, ebm.feature_types_in_, strict=True)
         }
-        self.categories_ = {}
-        for j, n in enumerate(names):
-            if self.feature_kinds_[n] == "categorical":
-                given = (self.categories or {}).get(n)
-                codes = np.unique(X[:, j]) if given is None else np.asarray(given, dtype=float)
-                self.categories_[n] = np.unique(np.concatenate([codes, np.unique(X[:, j])]))
+        self.categories_ = inputs.known_categories(self, X, names)
         self.grid_ = make_grid(ebm, names, self.feature_kinds_, self.n_grid, X)
         self.rug_ = inputs.rug_rows(X)
         self.edits_ = []
@@ -474,6 +472,7 @@ max_rounds, min_samples_leaf, validation_size : optional
             "learning_rate": float(ebm.learning_rate),
             "random_state": jsonable(self.random_state),
             "edits": list(self.edits_),
+            **inputs.table_params(self),
             "error": "sd_across_outer_bags (InterpretML's bag spread, not a confidence interval)",
             **extra,
         }

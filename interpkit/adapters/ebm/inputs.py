@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from interpkit._validation import check_X, feature_names_of
+from interpkit._validation import feature_names_of
 
 __all__ = [
     "TASKS",
@@ -84,11 +84,16 @@ def prepared(est: Any, X: Any, y: Any) -> Any:
     names = feature_names_of(X, np.shape(X)[1]) if np.ndim(X) == 2 else []
     types = feature_type_list(est, names) if names else None
     if types is not None:
-        X_arr = check_X(X)
+        from interpkit._frames import FrameCodec
+
+        codec = FrameCodec.from_data(X)
+        X_arr = codec.encode(X)  # text columns: their codes, fixed by the codec already
+        types = [None if n in codec.categories else t for n, t in zip(names, types, strict=True)]
         cats = dict(est.categories or {})
         for j, (n, t) in enumerate(zip(names, types, strict=True)):
             if t in CATEGORICAL_TYPES and n not in cats:
-                cats[n] = np.unique(X_arr[:, j]).tolist()
+                col = X_arr[:, j]
+                cats[n] = np.unique(col[~np.isnan(col)]).tolist()
         out.set_params(categories=cats or est.categories)
     return out
 
@@ -116,10 +121,48 @@ def rug_rows(X: np.ndarray, n: int = 1000) -> np.ndarray:
     return X[rows]
 
 
+def coded_feature_types(est: Any, names: list[str], codec: Any) -> list[Any] | None:
+    """The user's feature types, with ``"nominal"`` for text/category/boolean columns."""
+    types = feature_type_list(est, names)
+    if codec is None or not codec.categories:
+        return types
+    types = list(types) if types is not None else ["auto"] * len(names)
+    return [
+        "nominal" if n in codec.categories and t == "auto" else t
+        for n, t in zip(names, types, strict=True)
+    ]
+
+
+def known_categories(est: Any, X: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+    """Accepted codes per categorical feature: given, seen, or every level of a text column."""
+    codec = getattr(est, "input_codec_", None)
+    out = {}
+    for j, n in enumerate(names):
+        if est.feature_kinds_[n] != "categorical":
+            continue
+        seen = np.unique(X[:, j][~np.isnan(X[:, j])])
+        if codec is not None and n in codec.categories:  # all levels of all rows
+            out[n] = np.arange(len(codec.categories[n]), dtype=np.float64)
+            continue
+        given = (est.categories or {}).get(n)
+        codes = seen if given is None else np.asarray(given, dtype=float)
+        out[n] = np.unique(np.concatenate([codes, seen]))
+    return out
+
+
+def table_params(est: Any) -> dict[str, Any]:
+    """Category labels of text/category columns (their codes are what ``data`` holds)."""
+    codec = getattr(est, "input_codec_", None)
+    if codec is None or not codec.categories:
+        return {}
+    return {"categories": codec.describe()}
+
+
 def check_categories(est: Any, X: np.ndarray) -> None:
     names = [str(f) for f in est.feature_names_in_]
     for name, codes in est.categories_.items():
         col = X[:, names.index(name)]
+        col = col[~np.isnan(col)]  # missing: InterpretML's "missing" bin
         unseen = np.setdiff1d(np.unique(col), codes)
         if unseen.size:
             raise ValueError(

@@ -159,6 +159,15 @@ def shape_functions(explainer: Any, grid: Grid | None, terms: list[str] | None) 
         "x": (("term", "grid"), x),
         "kind": ("term", [grid.kinds[t] for t in terms]),
     }
+    codec = getattr(explainer, "input_codec_", None)
+    if codec is not None and any(t in codec.categories for t in terms):
+        # text/category columns: the category labels beside their codes
+        labels = np.full(x.shape, "", dtype=object)
+        for i, name in enumerate(terms):
+            if name in codec.categories:
+                for g in np.flatnonzero(np.isfinite(x[i])):
+                    labels[i, g] = codec.label(name, x[i, g])
+        coords["label"] = (("term", "grid"), labels.astype(str))
     rug = explainer.rug_
     data = xr.DataArray(
         rug,

@@ -13,6 +13,7 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 from sklearn.base import clone
 
@@ -82,6 +83,14 @@ class BoostingImportanceExplainer(Explainer):
 
         return "classification" if is_classifier(self._base()) else "regression"
 
+    def _takes_frames(self) -> bool:
+        # the libraries handle missing values; LightGBM and CatBoost also text columns
+        return library_of(self._base()) is not None
+
+    def _model_input(self, X: np.ndarray) -> Any:
+        """The user's table, text columns as the library takes them (see ``native_table``)."""
+        return native_table(self, X)
+
     def _fit(self, X: np.ndarray, y: np.ndarray) -> None:
         base = self._base()
         lib = library_of(base)
@@ -105,8 +114,10 @@ class BoostingImportanceExplainer(Explainer):
             model.set_params(verbose=False, allow_writing_files=False)
             if self.random_state is not None:
                 model.set_params(random_seed=self.random_state)
-        model.fit(X, y)
         self.model_, self.library_ = model, lib
+        cats = native_categories(self)
+        fit_kw = {"cat_features": cats} if lib == "catboost" and cats else {}
+        model.fit(self._model_input(X), y, **fit_kw)
         self.importances_ = self._importances(model, lib, X, y)
 
     def _importances(self, model: Any, lib: str, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -122,11 +133,12 @@ class BoostingImportanceExplainer(Explainer):
         if kind == "LossFunctionChange":
             from catboost import Pool
 
-            return np.asarray(model.get_feature_importance(Pool(X, y), type=kind), dtype=float)
+            pool = Pool(self._model_input(X), y, cat_features=native_categories(self) or None)
+            return np.asarray(model.get_feature_importance(pool, type=kind), dtype=float)
         return np.asarray(model.get_feature_importance(type=kind), dtype=np.float64)
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(self.model_.predict(X), dtype=np.float64).ravel()
+        return np.asarray(self.model_.predict(self._model_input(X)), dtype=np.float64).ravel()
 
     def _explain_global(self) -> Explanation:
         values = xr.DataArray(
@@ -156,7 +168,9 @@ class BoostingImportanceExplainer(Explainer):
         raw margin. For the interventional values against a background use
         :class:`~interpkit.ShapExplainer`.
         """
-        contrib = _contributions(self.model_, self.library_, X)  # (n, K, p + 1)
+        contrib = _contributions(
+            self.model_, self.library_, self._model_input(X), native_categories(self) or None
+        )
         names = [str(f) for f in self.feature_names_in_]
         coords: dict[str, Any] = {"sample": np.arange(X.shape[0]), "feature": names}
         phi, base = contrib[:, :, :-1].transpose(0, 2, 1), contrib[:, :, -1]
@@ -180,7 +194,45 @@ class BoostingImportanceExplainer(Explainer):
         )
 
 
-def _contributions(model: Any, lib: str, X: np.ndarray) -> np.ndarray:
+def native_categories(explainer: Any) -> list[str]:
+    """Text/category columns, which the library takes as they are (else a clear error)."""
+    codec = explainer.input_codec_
+    if codec is None or not codec.categories:
+        return []
+    lib = library_of(explainer._base())
+    if lib == "xgboost":
+        raise TypeError(
+            f"X has text/category columns {codec.categorical[:10]}; XGBoost takes numbers "
+            "only here. Use a scikit-learn Pipeline that encodes them (ColumnTransformer with "
+            "OneHotEncoder or OrdinalEncoder) with ShapExplainer or ImportanceExplainer, or "
+            "LightGBM/CatBoost, which take them as they are"
+        )
+    return codec.categorical
+
+
+def native_table(explainer: Any, X: np.ndarray) -> Any:
+    """Rows for the library: LightGBM gets pandas categoricals (fixed levels), CatBoost
+    strings (missing as ``"missing"``); numbers keep NaN, which both handle."""
+    codec = getattr(explainer, "input_codec_", None)
+    if codec is None:
+        return X
+    frame = codec.decode(X)
+    if not codec.categories or not isinstance(frame, pd.DataFrame):
+        return frame
+    lib = library_of(explainer._base())
+    frame = frame.copy()
+    for name, labels in codec.categories.items():
+        j = codec.names.index(name)
+        codes = np.where(np.isnan(X[:, j]), -1, X[:, j]).astype(np.intp)
+        if lib == "lightgbm":
+            frame.isetitem(j, pd.Categorical.from_codes(codes, categories=[str(v) for v in labels]))
+        else:
+            text = np.asarray([str(v) for v in labels] + ["missing"], dtype=object)
+            frame.isetitem(j, text[codes])
+    return frame
+
+
+def _contributions(model: Any, lib: str, X: Any, cat_features: Any = None) -> np.ndarray:
     """Per-row contributions and bias, shape (n, outputs, p + 1)."""
     n, p = X.shape
     if lib == "lightgbm":
@@ -190,7 +242,9 @@ def _contributions(model: Any, lib: str, X: np.ndarray) -> np.ndarray:
     else:
         from catboost import Pool
 
-        out = np.asarray(model.get_feature_importance(Pool(X), type="ShapValues"))
+        out = np.asarray(
+            model.get_feature_importance(Pool(X, cat_features=cat_features), type="ShapValues")
+        )
     return out.reshape(n, -1, p + 1).astype(np.float64)
 
 

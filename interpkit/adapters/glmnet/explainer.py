@@ -20,8 +20,9 @@ import numpy as np
 import xarray as xr
 
 from interpkit._available import available_if
-from interpkit._optional import import_backend
 from interpkit.adapters import _sklearn_compat
+from interpkit.adapters.glmnet import multinomial as _mn
+from interpkit.adapters.glmnet.fitpath import fit_path
 from interpkit.adapters.glmnet.pathcv import (
     LOSSES,
     choose_lambdas,
@@ -37,7 +38,8 @@ from interpkit.tags import ExplainerTags
 
 __all__ = ["ElasticNetExplainer", "LassoExplainer", "RidgeExplainer"]
 
-FAMILIES = ("gaussian", "binomial")
+FAMILIES = ("gaussian", "binomial", "multinomial")
+_TASKS = {"gaussian": "regression", "binomial": "binary", "multinomial": "multiclass"}
 LAMBDA_CHOICES = ("lambda_min", "lambda_1se")
 
 
@@ -53,8 +55,11 @@ class ElasticNetExplainer(Explainer):
     ----------
     alpha : float, default 1.0
         Mixing: 1 is the lasso, 0 is ridge.
-    family : {"gaussian", "binomial"}
-        Squared-error regression or logistic regression (two classes).
+    family : {"gaussian", "binomial", "multinomial"}
+        Squared-error regression, logistic regression (two classes) or
+        multinomial regression (three or more classes: one coefficient per
+        feature and class, a ``"class"`` dim on the explanations; see
+        :mod:`interpkit.adapters.glmnet.multinomial`).
     lambda_choice : {"lambda_1se", "lambda_min"} or float
         Which lambda ``explain`` and ``predict`` use; a float is
         interpolated on the path like R's ``coef(fit, s=...)``.
@@ -63,7 +68,8 @@ class ElasticNetExplainer(Explainer):
         Folds for tuning (``foldid`` in R). At least three.
     cv_metric : str, optional
         ``"mse"`` (default) or ``"mae"`` for gaussian; ``"deviance"``
-        (default), ``"class"``, ``"mse"`` or ``"mae"`` for binomial.
+        (default), ``"class"``, ``"mse"`` or ``"mae"`` for binomial and
+        multinomial (as R's ``type.measure``).
     lambda_path : array-like, optional
         A lambda sequence to use instead of glmnet's (sorted decreasing).
     n_lambda : int, default 100
@@ -85,7 +91,9 @@ class ElasticNetExplainer(Explainer):
     ----------
     lambda_path_ : ndarray, shape (n_lambda,)
     coef_path_ : ndarray, shape (n_features, n_lambda)
+        ``(n_features, n_classes, n_lambda)`` for multinomial.
     intercept_path_ : ndarray, shape (n_lambda,)
+        ``(n_classes, n_lambda)`` for multinomial, centred over classes as R's.
     cv_mean_, cv_se_ : ndarray, shape (n_lambda,)
         Mean CV error and its standard error per lambda.
     cv_fold_errors_ : ndarray, shape (n_folds, n_lambda)
@@ -94,11 +102,14 @@ class ElasticNetExplainer(Explainer):
     lambda_ : float
         The lambda in use (from ``lambda_choice``).
     coef_ : ndarray, shape (n_features,)
+        ``(n_features, n_classes)`` for multinomial.
     intercept_ : float
+        ``(n_classes,)`` array for multinomial.
     feature_means_, feature_scales_ : ndarray, shape (n_features,)
         Training means and (population) standard deviations.
-    classes_ : ndarray, shape (2,)
-        Binomial only; the model gives the log-odds of ``classes_[1]``.
+    classes_ : ndarray, shape (2,) or (n_classes,)
+        Binomial: the model gives the log-odds of ``classes_[1]``;
+        multinomial: one logit per class, in this order.
 
     Examples
     --------
@@ -140,7 +151,7 @@ class ElasticNetExplainer(Explainer):
 
     def __interpkit_tags__(self) -> ExplainerTags:
         # "seed": the CV folds are drawn from random_state
-        task = "binary" if self.family == "binomial" else "regression"
+        task = _TASKS.get(self.family, "regression")
         return dataclasses.replace(
             super().__interpkit_tags__(), tasks=(task,), scopes=("rows", "seed")
         )
@@ -151,7 +162,7 @@ class ElasticNetExplainer(Explainer):
     def _task(self) -> str:
         if self.family not in FAMILIES:
             raise ValueError(f"family must be one of {FAMILIES}, got {self.family!r}")
-        return "regression" if self.family == "gaussian" else "binary"
+        return {"gaussian": "regression", "binomial": "binary"}.get(self.family, "classification")
 
     def _fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         self._check_params()
@@ -159,6 +170,8 @@ class ElasticNetExplainer(Explainer):
         if self.family == "binomial":
             self.classes_ = np.unique(y)
             y = (y == self.classes_[1]).astype(np.float64)
+        elif self.family == "multinomial":
+            self.classes_, y = _mn.class_codes(y)
         if w is None:
             self.feature_means_ = X.mean(axis=0)
             self.feature_scales_ = X.std(axis=0)
@@ -198,7 +211,9 @@ class ElasticNetExplainer(Explainer):
         coef, icpt = interpolate_path(
             self.lambda_path_, self.coef_path_, self.intercept_path_, np.array([self.lambda_])
         )
-        self.coef_, self.intercept_ = coef[:, 0], float(icpt[0])
+        self.coef_, self.intercept_ = coef[..., 0], icpt[..., 0]
+        if self.family != "multinomial":
+            self.intercept_ = float(self.intercept_)
 
     def _sample_weight_refusal(self) -> str | None:
         return None  # glmnet weights rows in the path fits and, as cv.glmnet, in the CV
@@ -207,12 +222,18 @@ class ElasticNetExplainer(Explainer):
         return ordered_matmul(X, self.coef_) + self.intercept_
 
     def _explain_global(self) -> Explanation:
-        coef = self.coef_ * (self.feature_scales_ if self.standardized_coef else 1.0)
+        if self.family == "multinomial":  # dims ("feature", "class")
+            values, base = _mn.global_values(self, self._scaled(self.coef_))
+            return self._explanation(values, base_value=base)
+        coef = self._scaled(self.coef_)
         coords = feature_coords(tuple(self._names()))
         values = xr.DataArray(coef, dims=("feature",), coords=coords, name="coefficient")
         return self._explanation(values, base_value=self.intercept_)
 
     def _explain_local(self, X: np.ndarray) -> Explanation:
+        if self.family == "multinomial":  # dims ("sample", "feature", "class")
+            values, base, data = _mn.local_values(self, X)
+            return self._explanation(values, base_value=base, data=data, kind="local")
         contrib = (X - self.feature_means_) * self.coef_
         base = float(self.intercept_ + self.feature_means_ @ self.coef_)
         coords = {"sample": np.arange(X.shape[0]), "feature": self._names()}
@@ -241,7 +262,7 @@ class ElasticNetExplainer(Explainer):
             "lambda": self.lambda_,
             "lambda_min": self.lambda_min_,
             "lambda_1se": self.lambda_1se_,
-            "n_nonzero": int(np.count_nonzero(self.coef_)),
+            "n_nonzero": int(np.count_nonzero(self._selected(self.coef_))),
         }
 
     # -- extra explanations ---------------------------------------------------
@@ -252,6 +273,10 @@ class ElasticNetExplainer(Explainer):
         ``lambda_min`` and ``lambda_1se``.
         """
         self._require_fitted()
+        if self.family == "multinomial":  # dims ("lambda", "feature", "class")
+            scale = self.feature_scales_ if self.standardized_coef else 1.0
+            values, base = _mn.path_values(self, scale)
+            return self._explanation(values, base_value=base, kind="path")
         scale = self.feature_scales_[:, None] if self.standardized_coef else 1.0
         values = xr.DataArray(
             (self.coef_path_ * scale).T,
@@ -272,7 +297,7 @@ class ElasticNetExplainer(Explainer):
         self._require_fitted()
         coords = {
             "lambda": self.lambda_path_,
-            "n_nonzero": ("lambda", np.count_nonzero(self.coef_path_, axis=0)),
+            "n_nonzero": ("lambda", np.count_nonzero(self._selected(self.coef_path_), axis=0)),
         }
         metric = self.cv_metric or LOSSES[self.family][0]
         values = xr.DataArray(self.cv_mean_, dims=("lambda",), coords=coords, name=f"cv_{metric}")
@@ -280,11 +305,19 @@ class ElasticNetExplainer(Explainer):
         return self._explanation(values, error=error, kind="cv_curve")
 
     @available_if(
-        lambda self: self.family == "binomial",
-        "predict_proba is only defined for family='binomial'",
+        lambda self: self.family in ("binomial", "multinomial"),
+        "predict_proba is only defined for family='binomial' or 'multinomial'",
     )
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Probability of ``classes_[1]`` per row (binomial only), shape (n_samples,)."""
+        """Class probabilities.
+
+        Binomial: the probability of ``classes_[1]``, shape (n_samples,);
+        multinomial: one column per class of ``classes_``, shape
+        (n_samples, n_classes). ``predict`` gives the linear predictors
+        (log-odds, or one logit per class).
+        """
+        if self.family == "multinomial":
+            return _mn.softmax(self.predict(X))
         return 1.0 / (1.0 + np.exp(-self.predict(X)))
 
     # -- helpers --------------------------------------------------------------
@@ -315,6 +348,8 @@ class ElasticNetExplainer(Explainer):
             if not np.any(w_train > 0):
                 raise ValueError(f"the training rows of CV fold {k} all have zero sample_weight")
             y_train = y_train[w_train > 0]
+        if self.family == "multinomial":
+            _mn.check_fold_classes(y_train, self.classes_.size, k)
         if self.family == "binomial" and np.unique(y_train).size < 2:
             raise ValueError(
                 f"the training rows of CV fold {k} hold only one class; "
@@ -324,41 +359,8 @@ class ElasticNetExplainer(Explainer):
     def _fit_path(
         self, X: np.ndarray, y: np.ndarray, lambdas: np.ndarray | None, w: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One glmnet path fit: (lambdas, coef (p, L), intercept (L,))."""
-        glmnet = import_backend("glmnet", type(self).__name__)
-        ratio = self.min_lambda_ratio
-        if ratio is None:
-            ratio = 1e-2 if _n_observations(X, w) < X.shape[1] else 1e-4
-        cls = glmnet.ElasticNet if self.family == "gaussian" else glmnet.LogitNet
-        model = cls(
-            alpha=self.alpha,
-            n_lambda=self.n_lambda,
-            min_lambda_ratio=ratio,
-            lambda_path=lambdas,
-            standardize=self.standardize,
-            n_splits=0,
-            tol=self.tol,
-            max_iter=self.max_iter,
-        )
-        # X and y passed interpkit's checks already; python-glmnet's public fit()
-        # would re-validate them with scikit-learn on every fold, which costs
-        # about twice the Fortran path fit itself (see benchmarks/).
-        weights = np.ones(X.shape[0]) if w is None else w
-        model._fit(X, y, weights, None)  # raises on glmnet's error flags
-        coef = np.asarray(model.coef_path_, dtype=np.float64)
-        icpt = np.asarray(model.intercept_path_, dtype=np.float64)
-        if self.family == "binomial":  # (1, p, L) and (1, L) for two classes
-            coef, icpt = coef[0], icpt[0]
-        n_fit = coef.shape[1]
-        if lambdas is None:
-            return np.asarray(model.lambda_path_, dtype=np.float64), coef, icpt
-        if n_fit < lambdas.size:
-            # glmnet stopped early (saturated fit): smaller lambdas keep the last solution
-            pad = lambdas.size - n_fit
-            coef = np.hstack([coef, np.repeat(coef[:, -1:], pad, axis=1)])
-            icpt = np.concatenate([icpt, np.repeat(icpt[-1:], pad)])
-        # python-glmnet overwrites the first user lambda in lambda_path_; keep ours
-        return lambdas, coef, icpt
+        """One glmnet path fit: (lambdas, coef (p, L), intercept (L,)); see :func:`fit_path`."""
+        return fit_path(self, X, y, lambdas, w)
 
     def _fold_path(
         self,
@@ -389,6 +391,17 @@ class ElasticNetExplainer(Explainer):
     def _names(self) -> list[str]:
         return [str(f) for f in self.feature_names_in_]
 
+    def _selected(self, coef: np.ndarray) -> np.ndarray:
+        """Nonzero per feature (and lambda): in any class for multinomial."""
+        if self.family == "multinomial":
+            return np.any(coef != 0, axis=1)
+        return coef != 0
+
+    def _scaled(self, coef: np.ndarray) -> np.ndarray:
+        if not self.standardized_coef:
+            return coef
+        return coef * self.feature_scales_.reshape(-1, *([1] * (coef.ndim - 1)))
+
     def _require_fitted(self) -> None:
         from sklearn.utils.validation import check_is_fitted
 
@@ -415,9 +428,11 @@ class ElasticNetExplainer(Explainer):
             "standardized_coef": bool(self.standardized_coef),
             "kind": kind,
         }
-        output = "log_odds" if self.family == "binomial" else "prediction"
+        output = "prediction"
         if self.family == "binomial":
             output = f"log_odds({self.classes_[1]})"
+        elif self.family == "multinomial":
+            output = f"logit(each of {self.classes_.size} classes)"
         return Explanation(
             values=values,
             method=self._method_name(),
@@ -432,17 +447,6 @@ class ElasticNetExplainer(Explainer):
             },
             **fields,
         )
-
-
-def _n_observations(X: np.ndarray, w: np.ndarray | None) -> float:
-    """Rows for R's default ``lambda.min.ratio`` rule (fewer rows than features).
-
-    Whole-number weights are counts, so a row weighted 3 counts three times,
-    as its three copies would; other weights leave the number of rows.
-    """
-    if w is not None and np.all(w == np.round(w)):
-        return float(w.sum())
-    return float(X.shape[0])
 
 
 def _fixed_alpha_init(alpha: float):

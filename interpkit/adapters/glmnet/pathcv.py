@@ -12,12 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from interpkit.adapters.glmnet.multinomial import pointwise_loss as multinomial_loss
+
 MIN_FOLDS = 3
 _PROB_CLIP = 1e-5  # as R's cv.glmnet for binomial deviance
 
 LOSSES = {
     "gaussian": ("mse", "mae"),
     "binomial": ("deviance", "class", "mse", "mae"),
+    "multinomial": ("deviance", "class", "mse", "mae"),
 }
 
 
@@ -66,12 +69,14 @@ def pointwise_loss(y: np.ndarray, link: np.ndarray, family: str, metric: str) ->
     Parameters
     ----------
     y : array, shape (n,)
-        Observed values (0/1 for binomial).
-    link : array, shape (n, n_lambda)
+        Observed values (0/1 for binomial, class positions for multinomial).
+    link : array, shape (n, n_lambda), or (n, n_classes, n_lambda) for multinomial
         Linear predictor along the path.
     """
     if metric not in LOSSES[family]:
         raise ValueError(f"cv_metric for family {family!r} must be one of {LOSSES[family]}")
+    if family == "multinomial":
+        return multinomial_loss(y, link, metric)
     y = y[:, None]
     if family == "gaussian":
         resid = y - link
@@ -122,22 +127,23 @@ def interpolate_path(
 
     As R's ``lambda.interp`` (used by ``coef(fit, s)`` and by ``cv.glmnet``
     to read fold paths): ``lambdas`` is decreasing, and values of ``s``
-    outside the path take the nearest end.
+    outside the path take the nearest end. Lambda is the last axis of both
+    paths (``(n_features, n_classes, n_lambda)`` for multinomial).
 
     Returns
     -------
-    coef : ndarray, shape (n_features, len(s))
-    intercept : ndarray, shape (len(s),)
+    coef : ndarray, shape (n_features, len(s)) (or ``(n_features, n_classes, len(s))``)
+    intercept : ndarray, shape (len(s),) (or ``(n_classes, len(s))``)
     """
     s = np.clip(np.asarray(s, dtype=np.float64), lambdas[-1], lambdas[0])
     if lambdas.size == 1:
-        return np.repeat(coef_path, s.size, axis=1), np.repeat(intercept_path, s.size)
+        return np.repeat(coef_path, s.size, axis=-1), np.repeat(intercept_path, s.size, axis=-1)
     # index of the first lambda <= s, so that lambdas[right - 1] > s >= lambdas[right]
     right = np.clip(np.searchsorted(-lambdas, -s, side="left"), 1, lambdas.size - 1)
     left = right - 1
     frac = (lambdas[left] - s) / (lambdas[left] - lambdas[right])
-    coef = coef_path[:, left] * (1 - frac) + coef_path[:, right] * frac
-    icpt = intercept_path[left] * (1 - frac) + intercept_path[right] * frac
+    coef = coef_path[..., left] * (1 - frac) + coef_path[..., right] * frac
+    icpt = intercept_path[..., left] * (1 - frac) + intercept_path[..., right] * frac
     return coef, icpt
 
 

@@ -33,6 +33,8 @@ class ShapSetup:
     tree_output: str | None = None
     linear: tuple[np.ndarray, Any] | None = None
     n_outputs: int = 1  # K: the per-class probabilities of a multiclass model
+    names: tuple[str, ...] = ()
+    view: Any = None  # a pipeline ending in a tree model (interpkit.adapters.shap.pipeline)
 
 
 @contextlib.contextmanager
@@ -94,9 +96,23 @@ def shap_values(
             from interpkit.adapters.shap.tree_exact import interventional_tree_shap
 
             # exact branch decisions inside shap's float32 kernel (see tree_exact)
-            phi, base, slack = interventional_tree_shap(
-                shap, setup.model, X, background, setup.tree_output
-            )
+            view = setup.view
+            if view is None:
+                phi, base, slack = interventional_tree_shap(
+                    shap, setup.model, X, background, setup.tree_output
+                )
+            else:  # the last step on the transformed rows, summed back to the user's columns
+                phi, base, slack = interventional_tree_shap(
+                    shap,
+                    view.model,
+                    view.transform(X),
+                    view.transform(background),
+                    setup.tree_output,
+                )
+                if view.origins is not None:
+                    from interpkit._pipelines import sum_to_original
+
+                    phi = sum_to_original(phi, view.origins, setup.names, axis=1)
             if info is not None:
                 info["float32_slack"] = slack
             # the base value is E[f] over the background, from the model itself: shap's own

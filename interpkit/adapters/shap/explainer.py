@@ -25,10 +25,11 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from interpkit._pipelines import seed_estimator
 from interpkit.adapters._wrapped_model import WrappedModelExplainer
+from interpkit.adapters.shap.checks import check_model_runs, check_params
 from interpkit.adapters.shap.compute import ShapSetup, shap_values
 from interpkit.adapters.shap.model import (
-    PERTURBATIONS,
     STOCHASTIC,
     build_background,
     choose_algorithm,
@@ -43,6 +44,12 @@ from interpkit.adapters.shap.model import (
     tree_model_output,
 )
 from interpkit.adapters.shap.multiclass import global_values, local_values
+from interpkit.adapters.shap.pipeline import (
+    background_spec,
+    encoded_labels,
+    pipeline_params,
+    pipeline_view,
+)
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.tags import ExplainerTags
@@ -109,6 +116,12 @@ class ShapExplainer(WrappedModelExplainer):
     random_state : int, optional
         Seeds the background sample, the global rows, stochastic algorithms
         and the estimator (when it has a ``random_state``).
+    feature_level : {"original", "encoded"}, default "original"
+        A pipeline is explained per column of the user's table (as given:
+        text, categories and missing values included). With a tree model as
+        its last step TreeSHAP explains that step on the transformed rows and
+        sums the encoded columns back (``params["feature_mapping"]``);
+        ``"encoded"`` keeps them per encoded column.
 
     Attributes
     ----------
@@ -148,6 +161,7 @@ class ShapExplainer(WrappedModelExplainer):
         n_global_rows: int = 200,
         additivity_tol: float = 1e-6,
         random_state: int | None = None,
+        feature_level: str = "original",
     ) -> None:
         self.model = model
         self.estimator = estimator
@@ -159,6 +173,7 @@ class ShapExplainer(WrappedModelExplainer):
         self.n_global_rows = n_global_rows
         self.additivity_tol = additivity_tol
         self.random_state = random_state
+        self.feature_level = feature_level
 
     # -- contract hooks --------------------------------------------------------
     def __interpkit_tags__(self) -> ExplainerTags:
@@ -235,10 +250,11 @@ class ShapExplainer(WrappedModelExplainer):
         model = getattr(self, "model_", self.model)
         if model is None:  # an unfitted classifier: two classes or more, as y says
             return "classification"
-        return "multiclass" if len(getattr(model, "classes_", ())) > 2 else "binary"
+        # check_y's names: "classification" is two or more classes (a refit on new rows)
+        return "classification" if len(getattr(model, "classes_", ())) > 2 else "binary"
 
     def _fit(self, X: np.ndarray, y: np.ndarray | None) -> None:
-        self._check_params()
+        check_params(self)
         names = self._names()
         if self.model is not None:
             model = self.model
@@ -247,28 +263,45 @@ class ShapExplainer(WrappedModelExplainer):
                 check_is_fitted(model)
         else:
             model = clone(self._base_estimator())
-            if self.random_state is not None and "random_state" in model.get_params(deep=False):
-                model.set_params(random_state=self.random_state)
-            model.fit(X, y)
+            seed_estimator(model, self.random_state)  # a pipeline: its steps
+            model.fit(self._model_input(X), y)
         self.model_ = model
         self.output_ = resolve_output(model, self.output)
-        f = output_function(model, self.output_)
+        f = self._f()
+        self.view_ = pipeline_view(
+            model, self.output_, self.input_codec_, names, self.feature_level
+        )
         rng = check_random_state(self.random_state)
         bg_seed, rows_seed, self.seed_ = (int(s) for s in rng.randint(2**31 - 1, size=3))
         self.background_source_ = X
         self.background_, self.background_weights_, self.background_desc_ = build_background(
-            self.background, X, names, bg_seed
+            background_spec(self.background, self.input_codec_), X, names, bg_seed
         )
         self.algorithm_ = choose_algorithm(
-            model, self.output_, self.algorithm, X.shape[1], self.background_weights_ is not None
+            model if self.view_ is None else self.view_.model,
+            self.output_,
+            self.algorithm,
+            X.shape[1],
+            self.background_weights_ is not None,
         )
-        self._check_model_runs(f)
+        if self.algorithm_ != "tree":
+            if self.feature_level == "encoded":
+                raise ValueError(
+                    "feature_level='encoded' needs TreeSHAP of a pipeline whose last step is a "
+                    f"tree model; {self.algorithm_!r} SHAP explains your own columns"
+                )
+            self.view_ = None
+        check_model_runs(self, f)
         n_rows = min(int(self.n_global_rows), X.shape[0])
         idx = np.sort(np.random.RandomState(rows_seed).choice(X.shape[0], n_rows, replace=False))
         self.global_rows_ = X[idx]
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
-        return self._setup().f(X)
+        return self._f()(X)
+
+    def _f(self) -> Any:
+        codec = self.input_codec_
+        return output_function(self.model_, self.output_, None if codec is None else codec.decode)
 
     def _explain_local(self, X: np.ndarray) -> Explanation:
         return self._local(X, *self._compute(X))
@@ -292,13 +325,17 @@ class ShapExplainer(WrappedModelExplainer):
         return ShapSetup(
             algorithm=algo,
             model=self.model_,
-            f=output_function(self.model_, self.output_),
+            f=self._f(),
             output=self.output_,
             feature_perturbation=self.feature_perturbation,
             nsamples=self.nsamples if nsamples is None else nsamples,
-            tree_output=tree_model_output(self.model_, self.output_),
+            tree_output=tree_model_output(
+                self.model_ if self.view_ is None else self.view_.model, self.output_
+            ),
             linear=linear_parts(self.model_, self.output_, self.n_features_in_),
             n_outputs=n_outputs(self.model_, self.output_),
+            names=tuple(self._names()),
+            view=self.view_ if algo == "tree" else None,
         )
 
     def _compute(
@@ -358,6 +395,7 @@ class ShapExplainer(WrappedModelExplainer):
             "seed": int(self.seed_),
             "note": STOCHASTIC_NOTE if setup.algorithm in STOCHASTIC else "",
         }
+        params.update(pipeline_params(self))
         if getattr(self, "_scope", None):
             params["scope"] = self._scope  # a stability replicate's copy says what varied
         params.update(extra)
@@ -373,8 +411,11 @@ class ShapExplainer(WrappedModelExplainer):
         setup: ShapSetup | None = None,
         **params: Any,
     ) -> Explanation:
-        values, base_value = local_values(phi, base, self._names(), self._classes())
-        coords = {"sample": values.coords["sample"].values, "feature": self._names()}
+        names = self._feature_names(phi.shape[1])
+        if len(names) != len(self._names()):
+            X = self.view_.transform(X)  # per encoded column: the rows the last step sees
+        values, base_value = local_values(phi, base, names, self._classes())
+        coords = {"sample": values.coords["sample"].values, "feature": names}
         data = xr.DataArray(X, dims=("sample", "feature"), coords=coords, name="feature_value")
         return self._explanation(
             values,
@@ -399,7 +440,8 @@ class ShapExplainer(WrappedModelExplainer):
         setup: ShapSetup | None = None,
         **params: Any,
     ) -> Explanation:
-        values, base_value = global_values(phi, base, self._names(), self._classes())
+        names = self._feature_names(phi.shape[1])
+        values, base_value = global_values(phi, base, names, self._classes())
         return self._explanation(
             values,
             setup,
@@ -438,42 +480,6 @@ class ShapExplainer(WrappedModelExplainer):
 
         return RandomForestRegressor(n_estimators=100)
 
-    def _check_params(self) -> None:
-        if self.model is not None and self.estimator is not None:
-            raise ValueError("pass either model= (already fit) or estimator= (to fit), not both")
-        if self.feature_perturbation not in PERTURBATIONS:
-            raise ValueError(
-                f"feature_perturbation must be one of {PERTURBATIONS}, "
-                f"got {self.feature_perturbation!r}"
-            )
-        if self.feature_perturbation == "correlation_dependent" and self.algorithm not in (
-            "auto",
-            "linear",
-        ):
-            raise ValueError(
-                "feature_perturbation='correlation_dependent' is linear SHAP's; "
-                f"algorithm={self.algorithm!r} is always interventional"
-            )
-        if not (isinstance(self.n_global_rows, int | np.integer) and self.n_global_rows >= 1):
-            raise ValueError(f"n_global_rows must be a positive int, got {self.n_global_rows!r}")
-
-    def _check_model_runs(self, f: Any) -> None:
-        try:
-            out = np.asarray(f(self.background_), dtype=np.float64)
-        except Exception as err:  # any failure inside the user's model
-            raise ValueError(
-                f"the model's output could not be computed on the background rows "
-                f"({type(err).__name__}: {err}); check that the model takes these "
-                f"{self.n_features_in_} features"
-            ) from err
-        k = n_outputs(self.model_, self.output_)
-        shape = (self.background_.shape[0],) + ((k,) if k > 1 else ())
-        if out.shape != shape or not np.all(np.isfinite(out)):
-            raise ValueError(
-                f"the model's output on the background rows must be {self.background_.shape[0]} "
-                f"finite numbers, got shape {out.shape}"
-            )
-
     def _classes(self) -> list[str] | None:
         """Class labels of a multiclass model's explained probabilities, else None."""
         if n_outputs(self.model_, self.output_) == 1:
@@ -482,6 +488,13 @@ class ShapExplainer(WrappedModelExplainer):
 
     def _names(self) -> list[str]:
         return [str(f) for f in self.feature_names_in_]
+
+    def _feature_names(self, n_columns: int) -> list[str]:
+        """The user's column names, or the encoded ones (``feature_level="encoded"``)."""
+        view = getattr(self, "view_", None)
+        if view is not None and view.origins is None and self.algorithm_ == "tree":
+            return encoded_labels(view, n_columns)
+        return self._names()
 
 
 _FIELDS = {"base_value", "data", "annotations", "error"}

@@ -69,8 +69,11 @@ def resolve_output(model: Any, output: str) -> str:
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
     name = type(model).__name__
-    if not callable(getattr(model, "predict", None)):
-        raise TypeError(f"the model must have a predict method; {name} has none")
+    methods = ("predict", "predict_proba", "decision_function")
+    if not any(callable(getattr(model, m, None)) for m in methods):
+        raise TypeError(
+            f"the model must have predict, predict_proba or decision_function; {name} has none"
+        )
     native = native_output(model)
     if native == "prediction":
         if output in ("probability", "log_odds"):
@@ -120,8 +123,14 @@ def class_labels(model: Any) -> list[str]:
     return [str(c) for c in model.classes_]
 
 
-def output_function(model: Any, output: str) -> Callable[[np.ndarray], np.ndarray]:
-    """``f(X)``: the explained output for float rows ``X``, shape (n,) or (n, K) (multiclass)."""
+def output_function(
+    model: Any, output: str, decode: Callable[[np.ndarray], Any] | None = None
+) -> Callable[[np.ndarray], np.ndarray]:
+    """``f(X)``: the explained output for float rows ``X``, shape (n,) or (n, K) (multiclass).
+
+    ``decode``, when given, turns the float rows into what the model takes
+    (the user's DataFrame, for a pipeline; see :mod:`interpkit._frames`).
+    """
     if is_interpkit(model):
 
         def raw(X: np.ndarray) -> np.ndarray:
@@ -136,6 +145,8 @@ def output_function(model: Any, output: str) -> Callable[[np.ndarray], np.ndarra
     columns = getattr(model, "feature_names_in_", None)
 
     def frame(X: np.ndarray) -> Any:
+        if decode is not None:
+            return decode(X)
         # a model fit on a DataFrame warns (or fails) on bare arrays
         return X if columns is None else pd.DataFrame(X, columns=list(columns))
 

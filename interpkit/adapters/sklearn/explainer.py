@@ -38,20 +38,26 @@ from sklearn.base import clone, is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._available import available_if
+from interpkit._pipelines import is_pipeline, seed_estimator
 from interpkit.adapters import _sklearn_compat
+from interpkit.adapters.sklearn import per_class as _pc
 from interpkit.adapters.sklearn.mdi_plus import (
-    FOREST_TYPES,
-    check_forest,
     fit_mdi_plus,
     oob_permutation,
 )
+from interpkit.adapters.sklearn.pipeline import (
+    check_importance_params,
+    mdi_importances,
+    pipeline_params,
+    replacement_values,
+)
 from interpkit.adapters.sklearn.tuning import (
-    check_param_grid,
     grid_search,
     holdout_split,
     scalar_params,
+    tuned_copy,
 )
-from interpkit.adapters.sklearn.weights import weight_kwarg, weight_refusal, weighted_mean
+from interpkit.adapters.sklearn.weights import weight_kwarg, weight_refusal
 from interpkit.explainer import Explainer, library_versions
 from interpkit.explanation import Explanation, jsonable
 from interpkit.tags import ExplainerTags
@@ -118,6 +124,20 @@ class ImportanceExplainer(Explainer):
     random_state : int, optional
         Seeds the split, the folds, the shuffles, and the estimator (set as
         its ``random_state`` when it has that parameter).
+    per_class : {"auto", True, False}, default "auto"
+        Importances per feature and class, dims ``("feature", "class")``, for
+        3+ classes (:mod:`interpkit.adapters.sklearn.per_class`: where, how).
+    feature_level : {"original", "encoded"}, default "original"
+        For a pipeline and ``method="mdi"``: the last step's importances per
+        column it sees (``"encoded"``, e.g. one per one-hot level), or summed
+        back to the user's columns (``"original"``; the mapping is in
+        ``params["feature_mapping"]``). Permutation importance of a pipeline
+        is always per original column (the user's columns are shuffled).
+
+    A :class:`~sklearn.pipeline.Pipeline` as ``estimator`` is fit on, and
+    called with, the user's DataFrame as given (text, ``category``, boolean
+    and missing values included), so a ``ColumnTransformer`` that selects
+    columns by name works.
 
     Attributes
     ----------
@@ -177,6 +197,8 @@ class ImportanceExplainer(Explainer):
         param_grid: Any = None,
         cv: Any = 5,
         random_state: Any = None,
+        per_class: Any = "auto",
+        feature_level: str = "original",
     ) -> None:
         self.estimator = estimator
         self.method = method
@@ -187,6 +209,8 @@ class ImportanceExplainer(Explainer):
         self.param_grid = param_grid
         self.cv = cv
         self.random_state = random_state
+        self.per_class = per_class
+        self.feature_level = feature_level
 
     def __interpkit_tags__(self) -> ExplainerTags:
         classifier = is_classifier(self._base_estimator())
@@ -201,27 +225,30 @@ class ImportanceExplainer(Explainer):
     def _task(self) -> str:
         return "classification" if is_classifier(self._base_estimator()) else "regression"
 
+    def _takes_frames(self) -> bool:
+        return is_pipeline(self._base_estimator())
+
     def _fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         self._check_params()
         w = sample_weight
+        self.feature_mapping_ = None
         est = self._make_estimator()
         self.is_classifier_ = is_classifier(est)
         if self.is_classifier_:
             self.classes_ = np.unique(y)
+        self.per_class_ = _pc.resolve_per_class(self, est, y)
         self.importances_std_ = None
         self.train_indices_ = self.test_indices_ = None
         self.test_score_ = self.oob_tree_score_ = None
         self.best_params_ = self.best_score_ = self.cv_results_ = None
         if self.method == "mdi":
             est = self._tune_and_fit(est, X, y, w)
-            if not hasattr(est, "feature_importances_"):
-                raise ValueError(
-                    f"{type(est).__name__} has no feature_importances_ (only trees and "
-                    "tree ensembles have them, not linear models or pipelines); "
-                    "use method='permutation'"
-                )
-            self.importances_ = np.asarray(est.feature_importances_, dtype=np.float64)
-            self.feature_means_ = weighted_mean(X, w)
+            self.importances_, self.feature_mapping_ = mdi_importances(
+                est, self._names(), self.feature_level
+            )
+            if self.per_class_:  # (n_features, n_classes), summing to the above over classes
+                self.importances_ = _pc.mdi_per_class(est)
+            self.feature_means_ = replacement_values(X, w, self.input_codec_)
         elif self.method == "mdi_plus":
             if self.param_grid is not None:
                 est = clone(self._tune_and_fit(est, X, y))  # RF+ refits the tuned forest
@@ -242,9 +269,11 @@ class ImportanceExplainer(Explainer):
             if w_test is not None and not np.any(w_test > 0):
                 raise ValueError("every held-out row has zero sample_weight; nothing to score")
             est = self._tune_and_fit(est, X[train], y[train], w_train)
-            result = permutation_importance(
+            # per class: (n_features, n_classes), each class's one-vs-rest log-loss
+            importance = _pc.permutation_per_class if self.per_class_ else permutation_importance
+            result = importance(
                 est,
-                X[test],
+                self._model_input(X[test]),
                 y[test],
                 scoring=self.scoring,
                 n_repeats=self.n_repeats,
@@ -255,9 +284,9 @@ class ImportanceExplainer(Explainer):
             self.importances_std_ = np.asarray(result.importances_std, dtype=np.float64)
             self.train_indices_, self.test_indices_ = train, test
             scorer = check_scoring(est, scoring=self.scoring)
-            score = scorer(est, X[test], y[test], **weight_kwarg(w_test))
+            score = scorer(est, self._model_input(X[test]), y[test], **weight_kwarg(w_test))
             self.test_score_ = float(score)
-            self.feature_means_ = weighted_mean(X[train], w_train)
+            self.feature_means_ = replacement_values(X[train], w_train, self.input_codec_)
         self.estimator_ = est
 
     def _sample_weight_refusal(self) -> str | None:
@@ -275,7 +304,8 @@ class ImportanceExplainer(Explainer):
         check_is_fitted(self)
         if not self.is_classifier_ or not hasattr(self.estimator_, "predict_proba"):
             raise ValueError(f"{type(self.estimator_).__name__} gives no class probabilities")
-        proba = np.asarray(self.estimator_.predict_proba(self._check_rows(X)), dtype=np.float64)
+        rows = self._model_input(self._check_rows(X))
+        proba = np.asarray(self.estimator_.predict_proba(rows), dtype=np.float64)
         if self.method == "mdi_plus":
             proba = np.clip(proba, 0.0, 1.0) + 1e-12
             proba /= proba.sum(axis=1, keepdims=True)
@@ -288,14 +318,11 @@ class ImportanceExplainer(Explainer):
         these values instead of tuning again.
         """
         check_is_fitted(self)
-        if self.best_params_ is None:
-            raise ValueError("this explainer was fit without param_grid: nothing was tuned")
-        copy = clone(self)
-        estimator = clone(self._base_estimator()).set_params(**self.best_params_)
-        return copy.set_params(estimator=estimator, param_grid=None)
+        return tuned_copy(self)
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
         est = self.estimator_
+        X = self._model_input(X)
         if not self.is_classifier_:
             return np.asarray(est.predict(X), dtype=np.float64)
         if self.classes_.size > 2:
@@ -307,7 +334,14 @@ class ImportanceExplainer(Explainer):
         return np.asarray(est.decision_function(X), dtype=np.float64)
 
     def _explain_global(self) -> Explanation:
-        coords = {"feature": self._names()}
+        method = "permutation_importance" if self.method == "permutation" else self.method
+        if self.per_class_:  # dims ("feature", "class")
+            values, error = _pc.class_arrays(self, self.importances_, self.importances_std_)
+            expl = self._explanation(values, method, error=error)
+            return expl.with_values(values, output_name=_pc.output_name(self))
+        mapping = self.feature_mapping_
+        names = self._names() if self.feature_level == "original" or mapping is None else None
+        coords = {"feature": names or list(mapping)}
         values = xr.DataArray(self.importances_, dims=("feature",), coords=coords)
         values = values.rename("importance")
         error = None
@@ -315,7 +349,6 @@ class ImportanceExplainer(Explainer):
             error = xr.DataArray(
                 self.importances_std_, dims=("feature",), coords=coords, name="importance_std"
             )
-        method = "permutation_importance" if self.method == "permutation" else self.method
         return self._explanation(values, method, error=error)
 
     def _explain_local(self, X: np.ndarray) -> Explanation:
@@ -353,8 +386,7 @@ class ImportanceExplainer(Explainer):
 
     def _make_estimator(self) -> Any:
         est = clone(self._base_estimator())
-        if self.random_state is not None and "random_state" in est.get_params(deep=False):
-            est.set_params(random_state=self.random_state)
+        seed_estimator(est, self.random_state)  # a pipeline: its steps
         return est
 
     def _tune_and_fit(
@@ -362,7 +394,7 @@ class ImportanceExplainer(Explainer):
     ) -> Any:
         """Fit ``est``; with ``param_grid``, tune it by CV first (refit on all of X)."""
         if self.param_grid is None:
-            return est.fit(X, y, **weight_kwarg(w))
+            return est.fit(self._model_input(X), y, **weight_kwarg(w))
         best, self.best_params_, self.best_score_, self.cv_results_ = grid_search(
             est,
             self.param_grid,
@@ -372,6 +404,7 @@ class ImportanceExplainer(Explainer):
             scoring=self.scoring,
             classifier=self.is_classifier_,
             random_state=self.random_state,
+            data=None if self.input_codec_ is None else self._model_input(X),
         )
         return best
 
@@ -383,34 +416,7 @@ class ImportanceExplainer(Explainer):
         )
 
     def _check_params(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.param_grid is not None:
-            check_param_grid(self.param_grid, self._base_estimator())
-        if self.method == "mdi_plus":
-            check_forest(self._base_estimator())
-        if self.method == "permutation":
-            if self.permutation_data not in PERMUTATION_DATA:
-                raise ValueError(
-                    f"permutation_data must be one of {PERMUTATION_DATA}, "
-                    f"got {self.permutation_data!r}"
-                )
-            if self.permutation_data == "oob":
-                base = self._base_estimator()
-                if type(base).__name__ not in FOREST_TYPES or not base.get_params().get(
-                    "bootstrap", False
-                ):
-                    raise ValueError(
-                        "permutation_data='oob' needs a bagged forest (one of "
-                        f"{FOREST_TYPES} with bootstrap=True), got {type(base).__name__}; "
-                        "use permutation_data='holdout'"
-                    )
-            if not (isinstance(self.n_repeats, int | np.integer) and self.n_repeats >= 1):
-                raise ValueError(f"n_repeats must be an integer >= 1, got {self.n_repeats!r}")
-            if not 0 < self.test_size < 1:
-                raise ValueError(f"test_size must be in (0, 1), got {self.test_size!r}")
-            if isinstance(self.scoring, list | tuple | set | dict):
-                raise ValueError("scoring must be one metric (a str or callable), not several")
+        check_importance_params(self, METHODS, PERMUTATION_DATA)
 
     def _split(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return holdout_split(X, y, self.test_size, self.random_state, self.is_classifier_)
@@ -420,7 +426,11 @@ class ImportanceExplainer(Explainer):
         if not (self.is_classifier_ and self.classes_.size > 2):
             return self._predict
         est = self.estimator_
-        proba = est.predict_proba if hasattr(est, "predict_proba") else est.decision_function
+        scores = est.predict_proba if hasattr(est, "predict_proba") else est.decision_function
+
+        def proba(Z: np.ndarray) -> np.ndarray:
+            return np.asarray(scores(self._model_input(Z)))
+
         column = np.argmax(proba(X), axis=1)  # class predicted for the unchanged row
         rows = np.arange(X.shape[0])
         return lambda Z: proba(Z)[rows, column]
@@ -456,6 +466,7 @@ class ImportanceExplainer(Explainer):
             "random_state": jsonable(self.random_state),
             "kind": kind,
         }
+        params.update(pipeline_params(self, kind))
         annotations = {}
         if self.method == "mdi_plus":
             params["model"] = type(est).__name__

@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_param_grid", "copy_groups", "grid_search", "holdout_split", "scalar_params"]
+__all__ = [
+    "check_param_grid",
+    "copy_groups",
+    "grid_search",
+    "holdout_split",
+    "scalar_params",
+    "tuned_copy",
+]
 
 
 def copy_groups(X: np.ndarray) -> np.ndarray:
@@ -129,8 +136,12 @@ def grid_search(
     scoring: Any,
     classifier: bool,
     random_state: Any,
+    data: Any = None,
 ) -> tuple[Any, dict[str, Any], float, pd.DataFrame]:
     """Tune by CV and refit on all rows.
+
+    ``data``, when given, is what the estimator is fit on (the user's table
+    for a pipeline); the folds are drawn from ``X`` (its float codes).
 
     Returns
     -------
@@ -140,7 +151,7 @@ def grid_search(
 
     folds = _folds(cv, X, y, classifier, random_state)
     search = GridSearchCV(estimator, param_grid, cv=folds, scoring=scoring, refit=True, n_jobs=1)
-    search.fit(X, y)
+    search.fit(X if data is None else data, y)
     results = pd.DataFrame(search.cv_results_)
     keep = [c for c in results.columns if c.startswith("param_")]
     keep += ["mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time"]
@@ -163,3 +174,13 @@ def scalar_params(params: dict[str, Any]) -> dict[str, Any]:
         else:
             out[name] = str(value)
     return out
+
+
+def tuned_copy(explainer: Any) -> Any:
+    """An unfitted copy of a fitted explainer, its estimator fixed at ``best_params_``."""
+    from sklearn.base import clone
+
+    if explainer.best_params_ is None:
+        raise ValueError("this explainer was fit without param_grid: nothing was tuned")
+    estimator = clone(explainer._base_estimator()).set_params(**explainer.best_params_)
+    return clone(explainer).set_params(estimator=estimator, param_grid=None)

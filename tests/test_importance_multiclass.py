@@ -1,0 +1,166 @@
+"""Per-class permutation importance and MDI of K-class classifiers (dims feature x class).
+
+Oracles: scikit-learn's ``permutation_importance`` called directly with one
+one-vs-rest log-loss scorer per class; scikit-learn's ``feature_importances_``
+(the per-class MDI sums to it over classes); a stump's impurity decrease in
+closed form; a planted ground truth.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.datasets import load_iris
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    GradientBoostingClassifier,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+from interpkit import ImportanceExplainer
+from interpkit.classes import aggregate_classes
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True, as_frame=True)
+
+
+def planted(n=300, seed=0):
+    """Class 0 iff a > 0; among the rest, class 2 iff b > 0; c is noise."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    y = np.where(X["a"] > 0, 0, np.where(X["b"] > 0, 2, 1))
+    return X, y
+
+
+def ovr_scorer(k):
+    def score(est, X, y):
+        return -log_loss(y == est.classes_[k], est.predict_proba(X)[:, k], labels=[False, True])
+
+    return score
+
+
+def test_permutation_per_class_equals_sklearn_with_ovr_scorers(iris):
+    X, y = iris
+    ours = ImportanceExplainer(
+        LogisticRegression(max_iter=500), method="permutation", n_repeats=4, random_state=3
+    ).fit(X, y)
+    expl = ours.explain()
+    assert expl.values.dims == ("feature", "class")
+    assert list(expl.values.coords["class"].values) == ["0", "1", "2"]
+    test = ours.test_indices_
+    direct = permutation_importance(
+        ours.estimator_,
+        X.to_numpy()[test],
+        y.to_numpy()[test],
+        scoring={str(k): ovr_scorer(k) for k in range(3)},
+        n_repeats=4,
+        random_state=3,
+    )
+    for k in range(3):
+        assert_allclose(expl.values.values[:, k], direct[str(k)].importances_mean, atol=1e-12)
+        assert_allclose(expl.error.values[:, k], direct[str(k)].importances_std, atol=1e-12)
+    assert expl.output_name == "one-vs-rest log-loss increase(each of 3 classes)"
+
+
+def test_permutation_per_class_finds_the_planted_roles():
+    X, y = planted()
+    ours = ImportanceExplainer(
+        RandomForestClassifier(n_estimators=50, min_samples_leaf=3),
+        method="permutation",
+        n_repeats=5,
+        random_state=0,
+    ).fit(X, y)
+    imp = ours.explain().values.to_pandas()  # rows features, columns classes
+    # a tells class 0 from the rest; b matters for 1 vs 2 only, not for class 0
+    assert imp.loc["a", "0"] > 0.3
+    assert imp.loc["b", "1"] > 0.2 and imp.loc["b", "2"] > 0.2
+    assert abs(imp.loc["b", "0"]) < 0.2 * imp.loc["b", "1"]
+    assert imp.loc["c"].abs().max() < 0.1 * imp.loc["a", "0"]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        DecisionTreeClassifier(max_depth=4, random_state=0),
+        DecisionTreeClassifier(criterion="entropy", random_state=0),
+        RandomForestClassifier(n_estimators=10, criterion="log_loss", random_state=0),
+        ExtraTreesClassifier(n_estimators=10, random_state=0),
+        GradientBoostingClassifier(n_estimators=5, max_depth=2, random_state=0),
+    ],
+    ids=lambda m: f"{type(m).__name__}-{m.get_params().get('criterion')}",
+)
+def test_mdi_per_class_sums_to_sklearn_importances(iris, model):
+    X, y = iris
+    ours = ImportanceExplainer(model, method="mdi", random_state=0).fit(X, y)
+    expl = ours.explain()
+    assert expl.values.dims == ("feature", "class")
+    assert (expl.values.values >= 0).all()
+    assert_allclose(
+        expl.values.sum("class").values, ours.estimator_.feature_importances_, atol=1e-12
+    )
+    assert expl.output_name == "impurity decrease(each of 3 classes)"
+
+
+def test_mdi_per_class_of_a_stump_in_closed_form():
+    # a isolates class 0 (a third of the rows); the other two classes stay mixed 50/50.
+    # Gini terms p_k (1 - p_k): root 2/9 each; left child pure; right child 0, 1/4, 1/4
+    # on 2/3 of the rows. Decreases 2/9, 1/18, 1/18, normalised by their sum 1/3.
+    X = pd.DataFrame({"a": np.repeat([0.0, 1.0, 1.0], 20), "b": np.tile([0.0, 1.0], 30)})
+    y = np.repeat([0, 1, 2], 20)
+    y[20:40:2], y[41:60:2] = 2, 1  # b tells 1 from 2, but the stump splits once, on a
+    stump = ImportanceExplainer(DecisionTreeClassifier(max_depth=1), method="mdi").fit(X, y)
+    values = stump.explain().values.to_pandas()
+    assert_allclose(values.loc["a"].to_numpy(), [2 / 3, 1 / 6, 1 / 6], atol=1e-12)
+    assert_allclose(values.loc["b"].to_numpy(), 0, atol=1e-12)
+
+
+def test_stability_per_class_and_aggregate(iris):
+    X, y = iris
+    exp = ImportanceExplainer(
+        DecisionTreeClassifier(max_depth=3), method="mdi", random_state=0
+    ).stability(X, y, n_boot=3, random_state=0, progress=False)
+    assert exp.replicates.dims == ("replicate", "feature", "class")
+    table = exp.summary()
+    assert table.index.names == ["class", "feature"]
+    agg = aggregate_classes(exp).replicates.values
+    assert_allclose(agg.values, np.abs(exp.replicates.values).mean("class").values)
+
+
+def test_one_value_per_feature_where_per_class_does_not_apply(iris):
+    X, y = iris
+    accuracy = ImportanceExplainer(
+        LogisticRegression(max_iter=500), method="permutation", scoring="accuracy", random_state=0
+    ).fit(X, y)
+    assert accuracy.explain().values.dims == ("feature",)
+    off = ImportanceExplainer(DecisionTreeClassifier(), method="mdi", per_class=False).fit(X, y)
+    assert off.explain().values.dims == ("feature",)
+    binary = ImportanceExplainer(DecisionTreeClassifier(), method="mdi").fit(X, y == 0)
+    assert binary.explain().values.dims == ("feature",)
+    no_proba = ImportanceExplainer(SVC(), method="permutation", random_state=0).fit(X, y)
+    assert no_proba.explain().values.dims == ("feature",)
+
+
+def test_per_class_true_refusals_name_the_way_out(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="predict_proba.*per_class=False"):
+        ImportanceExplainer(SVC(), method="permutation", per_class=True).fit(X, y)
+    with pytest.raises(ValueError, match="three or more classes"):
+        ImportanceExplainer(DecisionTreeClassifier(), method="mdi", per_class=True).fit(X, y == 0)
+    with pytest.raises(ValueError, match="needs a classifier"):
+        ImportanceExplainer(RandomForestRegressor(3), per_class=True).fit(X, y.astype(float))
+    with pytest.raises(ValueError, match="oob"):
+        ImportanceExplainer(
+            RandomForestClassifier(5), method="permutation", permutation_data="oob", per_class=True
+        ).fit(X, y)
+    with pytest.raises(ValueError, match="per_class must be"):
+        ImportanceExplainer(DecisionTreeClassifier(), per_class="yes").fit(X, y)
