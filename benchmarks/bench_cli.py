@@ -12,7 +12,9 @@ Two runs of the real command (``interpkit.cli.main``, in this process):
 Each prints the wall time, the per-method breakdown (fit + bootstrap, from
 the report's ``timings``) and the rest (reading, comparison, writing the
 report), with ``uptime``'s load average: other jobs on the machine slow both
-runs, so note it next to the numbers.
+runs, so note it next to the numbers. The CPU seconds of the run and of each
+method (this process and its joblib workers, with psutil) do not depend on
+the load: divided by the cores they bound the wall time on an idle machine.
 
 Run from the repository root::
 
@@ -55,11 +57,13 @@ def run_cli(csv: Path, out: Path, n_boot: int, mode: str) -> dict:
     from interpkit import cli
 
     timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     original = analysis.fit_and_bootstrap
 
-    def recording(*args, **kwargs):
+    def recording(explainers, *args, **kwargs):
         kwargs["timings"] = timings
-        return original(*args, **kwargs)
+        explainers = {m: _CpuTimed(e, m, cpu) for m, e in explainers.items()}
+        return original(explainers, *args, **kwargs)
 
     argv = ["explain", "--data", str(csv), "--target", "y", "--method", METHODS,
             "--n-boot", str(n_boot), "--out", str(out), "--no-progress"]  # fmt: skip
@@ -71,12 +75,46 @@ def run_cli(csv: Path, out: Path, n_boot: int, mode: str) -> dict:
         for p in patches:
             stack.enter_context(p)
         stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), cpu_seconds()
         code = cli.main(argv)
-        wall = time.perf_counter() - start
+        wall, cpu_total = time.perf_counter() - start, cpu_seconds() - cpu_start
     if code != 0:
         raise SystemExit(f"interpkit explain failed ({mode}) with status {code}")
-    return {"wall": wall, "methods": timings, "size_mb": out.stat().st_size / 1e6}
+    return {"wall": wall, "methods": timings, "cpu": cpu, "cpu_total": cpu_total,
+            "size_mb": out.stat().st_size / 1e6}  # fmt: skip
+
+
+def cpu_seconds() -> float:
+    """User + system seconds of this process and its live children (joblib's workers)."""
+    try:
+        import psutil
+    except ImportError:
+        return float("nan")
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    for child in me.children(recursive=True):
+        try:
+            total += sum(child.cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return total
+
+
+class _CpuTimed:
+    """An explainer whose ``stability`` adds its CPU seconds (with the workers') to ``cpu``."""
+
+    def __init__(self, explainer, name: str, cpu: dict) -> None:
+        self._explainer, self._name, self._cpu = explainer, name, cpu
+
+    def __getattr__(self, attr):
+        return getattr(self._explainer, attr)
+
+    def stability(self, *args, **kwargs):
+        before = cpu_seconds()
+        try:
+            return self._explainer.stability(*args, **kwargs)
+        finally:
+            self._cpu[self._name] = cpu_seconds() - before
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -95,8 +133,12 @@ def main(argv: list[str] | None = None) -> dict:
             res = run_cli(csv, Path(tmp) / f"{mode}.html", args.n_boot, mode)
             rest = res["wall"] - sum(res["methods"].values())
             parts = ", ".join(f"{m} {s:.1f} s" for m, s in res["methods"].items())
+            cpu = ", ".join(f"{m} {s:.1f} s" for m, s in res["cpu"].items())
             print(f"{mode}: {res['wall']:.1f} s wall ({parts}; rest {rest:.1f} s); "
                   f"report {res['size_mb']:.2f} MB; load {os.getloadavg()}")  # fmt: skip
+            print(f"  CPU (this process and the joblib workers): {res['cpu_total']:.1f} s "
+                  f"({cpu}); on {os.cpu_count()} idle cores at least "
+                  f"{res['cpu_total'] / (os.cpu_count() or 1):.1f} s")  # fmt: skip
             out[mode] = res
     if "after" in out:
         ok = out["after"]["wall"] <= GOAL_SECONDS

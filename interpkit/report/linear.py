@@ -229,28 +229,35 @@ def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress, timin
     rows) their held-out RMSE, each a dict keyed by method. With ``progress``
     each method's start and end go to stderr with the time left; ``timings``
     (a dict), when given, receives each method's seconds.
+
+    The fitted explainer of a method is its stability run's reference fit on
+    the training rows (:func:`interpkit.stability.engine.keep_reference`), not
+    a second fit of the same model: ``n_boot + 1`` fits per method, and the
+    report's figures and its stability tables describe one and the same model.
     """
     import dataclasses
 
     from interpkit.cli_data import as_probability, expit
     from interpkit.report.progress import MethodProgress
+    from interpkit.stability.engine import keep_reference
 
     X_train, y_train, X_hold, y_hold = data
     fits, results, rmse = {}, {}, {}
     tracker = MethodProgress(list(explainers), n_boot, progress)
     for m, explainer in explainers.items():
         tracker.start(m)
-        fits[m] = explainer.fit(X_train, y_train)
-        results[m] = fits[m].stability(
-            X_train,
-            y_train,
-            n_boot=n_boot,
-            X_eval=X_hold,
-            y_eval=y_hold,
-            random_state=seed,
-            n_jobs=n_jobs,
-            progress=progress,
-        )
+        with keep_reference() as kept:
+            results[m] = explainer.stability(
+                X_train,
+                y_train,
+                n_boot=n_boot,
+                X_eval=X_hold,
+                y_eval=y_hold,
+                random_state=seed,
+                n_jobs=n_jobs,
+                progress=progress,
+            )
+        fits[m] = kept[0]  # fit on all training rows, as explainer.fit(X_train, y_train)
         to_probability = as_probability(fits[m])
         if to_probability and results[m].predictions is not None:
             # a two-class model's log-odds on the probability scale: every method's

@@ -13,6 +13,9 @@ backend or the machine load.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,10 +36,35 @@ if TYPE_CHECKING:
     from interpkit.explainer import Explainer
     from interpkit.stability.collect import Collector
 
-__all__ = ["StabilityResult", "kendall_tau_matrix", "run_stability"]
+__all__ = ["StabilityResult", "keep_reference", "kendall_tau_matrix", "run_stability"]
 
 _INT32 = np.iinfo(np.int32).max
 KEEP_LOCAL = ("auto", "all", "summary")
+# a list that receives the reference fit of scope "rows", inside keep_reference()
+_reference_sink: ContextVar[list | None] = ContextVar("interpkit_reference_sink", default=None)
+
+
+@contextmanager
+def keep_reference() -> Iterator[list]:
+    """Collect the explainers that scope ``"rows"`` fits on all rows, in call order.
+
+    The reference fit of a stability run is the explainer fit on all the rows
+    given (cloned, seeded when unseeded, fit with one thread); a caller that
+    needs that fit too (the CLI's report) takes it from here instead of fitting
+    it a second time.
+
+    >>> with keep_reference() as kept:                      # doctest: +SKIP
+    ...     result = explainer.stability(X, y, n_boot=20)
+    >>> fitted = kept[0]                                     # doctest: +SKIP
+    """
+    sink: list = []
+    token = _reference_sink.set(sink)
+    try:
+        yield sink
+    finally:
+        _reference_sink.reset(token)
+
+
 # keep_local="auto" keeps local explanations in memory up to this many values
 MAX_LOCAL_IN_MEMORY = 10**7
 
@@ -90,6 +118,9 @@ def run_stability(
             reference, shared = _rows_reference(
                 explainer, X, y, rng, scheme, subsample_fraction, tags.sample_weight
             )
+            sink = _reference_sink.get()
+            if sink is not None:
+                sink.append(reference)
         else:
             if scheme != "bootstrap" or subsample_fraction != 0.5:
                 raise ValueError("scheme and subsample_fraction apply to scope='rows' only")

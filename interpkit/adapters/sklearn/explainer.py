@@ -260,8 +260,9 @@ class ImportanceExplainer(Explainer):
             self._oob_permutation(est, X, y)
             self.feature_means_ = X.mean(axis=0)
         else:
-            from sklearn.inspection import permutation_importance
             from sklearn.metrics import check_scoring
+
+            from interpkit.adapters.sklearn.permutation import permutation_importance  # batched
 
             # with weights the rows are distinct; the split is over them as without
             train, test = self._split(X, y)
