@@ -268,7 +268,13 @@ def _quantile(values: xr.DataArray, q: float) -> xr.DataArray:
     without NaN the plain one is vectorised and gives the same numbers.
     """
     skipna = bool(values.isnull().any())
-    return values.quantile(q, "replicate", skipna=skipna).drop_vars("quantile")
+    if not skipna:
+        return values.quantile(q, "replicate").drop_vars("quantile")
+    import warnings
+
+    with warnings.catch_warnings():  # padding (e.g. categories of unequal count): NaN, quietly
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        return values.quantile(q, "replicate", skipna=True).drop_vars("quantile")
 
 
 def kendall_tau_matrix(ranks: np.ndarray, chunk: int = 200_000) -> np.ndarray:
