@@ -351,7 +351,8 @@ class Explainer(BaseEstimator):
             return rows_replicate(self, seed, shared)
         if scope == "seed" and "X" in shared:
             est = clone(self).set_params(random_state=seed)
-            est._fit_checked(shared["X"], shared["y"], shared["names"], codec=shared.get("codec"))
+            codec = {"codec": shared["codec"]} if shared.get("codec") is not None else {}
+            est._fit_checked(shared["X"], shared["y"], shared["names"], **codec)
             return est, {"seed": seed}
         raise NotImplementedError(
             f"{type(self).__name__} declares scope {scope!r} but has no _replicate for it"

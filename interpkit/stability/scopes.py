@@ -81,9 +81,8 @@ def rows_replicate(
     est.set_params(**changes)
     try:
         check_y(targets[rows], len(rows), task=prototype._task())
-        est._fit_checked(
-            X[rows], targets[rows], names, sample_weight=weights, codec=shared.get("codec")
-        )
+        codec = {"codec": shared["codec"]} if shared.get("codec") is not None else {}
+        est._fit_checked(X[rows], targets[rows], names, sample_weight=weights, **codec)
     except ValueError as err:
         raise ValueError(
             f"a {scheme} replicate (seed {seed}) could not be fit: {err}. "

@@ -80,7 +80,12 @@ class CaptumExplainer(StabilityHooks, Explainer):
         return self._fit_arrays(X_arr, kind, names, None, model)
 
     def _fit_checked(
-        self, X: np.ndarray, y: Any, feature_names: list[str], sample_weight: Any = None
+        self,
+        X: np.ndarray,
+        y: Any,
+        feature_names: list[str],
+        sample_weight: Any = None,
+        codec: Any = None,
     ) -> CaptumExplainer:
         """The engine's refit on validated rows (scope ``"rows"``, tabular)."""
         self._check_params()
