@@ -351,7 +351,8 @@ class Explainer(BaseEstimator):
             return rows_replicate(self, seed, shared)
         if scope == "seed" and "X" in shared:
             est = clone(self).set_params(random_state=seed)
-            est._fit_checked(shared["X"], shared["y"], shared["names"], codec=shared.get("codec"))
+            codec = {"codec": shared["codec"]} if shared.get("codec") is not None else {}
+            est._fit_checked(shared["X"], shared["y"], shared["names"], **codec)
             return est, {"seed": seed}
         raise NotImplementedError(
             f"{type(self).__name__} declares scope {scope!r} but has no _replicate for it"
@@ -446,20 +447,14 @@ class Explainer(BaseEstimator):
         return X if codec is None else codec.decode(X)
 
     def _check_user_params(self) -> None:
-        """Name a mistake in ``random_state``, ``estimator`` or ``model`` before any work."""
-        from interpkit._user_checks import (
-            check_estimator_object,
-            check_model_object,
-            check_seed,
-        )
+        """Name a mistake in ``random_state`` or ``estimator`` before any work."""
+        from interpkit._user_checks import check_estimator_object, check_seed
 
         params = self.get_params(deep=False)
         if "random_state" in params:
             check_seed(params["random_state"])
         if "estimator" in params:
             check_estimator_object(params["estimator"])
-        if "model" in params:
-            check_model_object(params["model"])
 
     # -- shared plumbing -----------------------------------------------------
     def _fit_checked(

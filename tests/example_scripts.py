@@ -70,6 +70,10 @@ SMALL_ARGS: dict[str, list[str]] = {
     "multiclass_wine.py": ["--n-boot", "4", "--n-trees", "30"],
     "ozone_lasso_paths.py": ["--ols-tol", "1e-10"],
     "portfolio/portfolio.py": ["--n-boot", "4", "--n-perm", "4"],
+    "production_model.py": [
+        "--n-rows", "500", "--n-boot", "2", "--n-iter", "15", "--n-explain", "15",
+        "--background", "15", "--outer-bags", "2",
+    ],
     "prostate_prediction_stability.py": ["--n-boot", "5"],
     "shap_census.py": [
         "--n-rows", "1500", "--n-explain", "60", "--background", "40", "--n-trees", "40",

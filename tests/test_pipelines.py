@@ -278,3 +278,24 @@ def test_unseen_categories_at_explain_time_are_named():
     new["color"] = ["green", "red"]
     with pytest.raises(ValueError, match="'color' has values not seen at fit time: \\['green'\\]"):
         ex.explain(new)
+
+
+def test_a_pipeline_bootstrap_weights_its_last_step_as_duplicated_rows_would():
+    from sklearn.tree import DecisionTreeRegressor
+
+    X, y = _table(n=60)
+    pipe = Pipeline([("ct", _encoder()), ("tree", DecisionTreeRegressor(max_depth=3))])
+    ex = interpkit.ImportanceExplainer(pipe, method="mdi", random_state=0)
+    assert ex.__interpkit_tags__().sample_weight
+    result = ex.stability(X, y, n_boot=2, random_state=0)
+    assert result.params["resampling"] == "weights"
+    rows = np.array([0, 0, 1, 2, 2, 2] + list(range(3, 40)))
+    counts = np.bincount(rows)
+    kept = np.flatnonzero(counts)
+    weighted = interpkit.ImportanceExplainer(pipe, method="mdi", random_state=0).fit(
+        X.iloc[kept], y.iloc[kept], sample_weight=counts[kept]
+    )
+    duplicated = interpkit.ImportanceExplainer(pipe, method="mdi", random_state=0).fit(
+        X.iloc[rows], y.iloc[rows]
+    )
+    np.testing.assert_allclose(weighted.importances_, duplicated.importances_, atol=1e-12)

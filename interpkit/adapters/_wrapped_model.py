@@ -50,6 +50,12 @@ class WrappedModelExplainer(Explainer):
         )
         return self._fit_checked(X_arr, None, names, codec=codec)
 
+    def _check_user_params(self) -> None:
+        from interpkit._user_checks import check_model_object
+
+        super()._check_user_params()
+        check_model_object(self.model)  # any object with predict/predict_proba/decision_function
+
     def _takes_frames(self) -> bool:
         # a pipeline gets the user's DataFrame as it is (name-based column selection works)
         from interpkit._pipelines import is_pipeline

@@ -339,7 +339,8 @@ def _rows_reference(
     X_arr, names, codec = explainer._encode_fit(X)
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
     with sequential_inner_joblib():  # a forest's own joblib calls: as in every replicate
-        reference._fit_checked(X_arr, y_arr, names, codec=codec)
+        # the codec only where there is one: adapters' own _fit_checked need not take it
+        reference._fit_checked(X_arr, y_arr, names, **({"codec": codec} if codec else {}))
     n = X_arr.shape[0]
     shared = {
         "X": X_arr,

@@ -395,7 +395,7 @@ class ImportanceExplainer(Explainer):
     ) -> Any:
         """Fit ``est``; with ``param_grid``, tune it by CV first (refit on all of X)."""
         if self.param_grid is None:
-            return est.fit(self._model_input(X), y, **weight_kwarg(w))
+            return est.fit(self._model_input(X), y, **weight_kwarg(w, est))
         best, self.best_params_, self.best_score_, self.cv_results_ = grid_search(
             est,
             self.param_grid,

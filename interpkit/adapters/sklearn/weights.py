@@ -29,14 +29,25 @@ def weight_refusal(
         return "tuning by CV (param_grid) does not weight its fold scores; tune without weights"
     from sklearn.utils.validation import has_fit_parameter
 
-    if not has_fit_parameter(estimator, "sample_weight"):
-        return f"{type(estimator).__name__}.fit takes no sample_weight"
+    from interpkit._pipelines import is_pipeline, last_step
+
+    final = last_step(estimator)  # a pipeline passes weights to its last step
+    if not has_fit_parameter(final, "sample_weight"):
+        where = " (the pipeline's last step)" if is_pipeline(estimator) else ""
+        return f"{type(final).__name__}.fit{where} takes no sample_weight"
     return None
 
 
-def weight_kwarg(w: np.ndarray | None) -> dict[str, Any]:
-    """``{"sample_weight": w}``, or nothing, so estimators whose fit takes none keep working."""
-    return {} if w is None else {"sample_weight": w}
+def weight_kwarg(w: np.ndarray | None, estimator: Any = None) -> dict[str, Any]:
+    """``{"sample_weight": w}`` (``{"<last step>__sample_weight": w}`` for a pipeline's
+    ``fit``), or nothing, so estimators whose fit takes none keep working."""
+    if w is None:
+        return {}
+    from interpkit._pipelines import is_pipeline
+
+    if estimator is not None and is_pipeline(estimator):
+        return {f"{estimator.steps[-1][0]}__sample_weight": w}
+    return {"sample_weight": w}
 
 
 def weighted_mean(X: np.ndarray, w: np.ndarray | None) -> np.ndarray:

@@ -1,0 +1,28 @@
+"""examples/production_model.py: census data as it comes, a pipeline, SHAP, permutation, EBM."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.example_scripts import SMALL_ARGS, load_script
+
+
+def test_production_model_example(tmp_path, capsys):
+    pytest.importorskip("shap")
+    pytest.importorskip("interpret")
+    ex = load_script("examples/production_model.py")
+    out = ex.main(["--out", str(tmp_path), *SMALL_ARGS["production_model.py"]])
+    local = out["local"]
+    # TreeSHAP of the pipeline, per original column, adds up to its probability
+    assert local.params["feature_level"] == "original"
+    assert "occupation" in list(local.values.feature.values)
+    np.testing.assert_allclose(out["shap_sum"], out["model_probability"], atol=1e-6)
+    mapping = local.params["feature_mapping"]
+    assert mapping["categories__occupation_?"] == "occupation"  # the "?" level kept
+    # the EBM's shape function of a text column is labelled with its categories
+    labels = out["shapes"].values.coords["label"].sel(term="relationship").values
+    assert "Husband" in labels and "Wife" in labels
+    assert out["comparison"].names == ["pipeline permutation", "EBM"]
+    assert out["report"].is_file()
+    assert "Spearman of importances" in capsys.readouterr().out
