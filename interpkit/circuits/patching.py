@@ -74,10 +74,12 @@ def logit_difference(answer: Any, wrong: Any, position: int = -1) -> Callable[[A
 
     def metric(logits: Any) -> Any:
         at = logits[:, position]
-        rows = th.arange(at.shape[0])
-        return at[rows, a.expand(at.shape[0])] - at[rows, w.expand(at.shape[0])]
+        rows = th.arange(at.shape[0], device=at.device)
+        ai, wi = a.to(at.device).expand(at.shape[0]), w.to(at.device).expand(at.shape[0])
+        return at[rows, ai] - at[rows, wi]
 
     metric.answers = (a, w)  # type: ignore[attr-defined]
+    metric.position = int(position)  # type: ignore[attr-defined]
     return metric
 
 
@@ -94,9 +96,23 @@ def _setter(index: int | None, kind: str) -> Callable[[Any, Any, slice], None]:
 
 
 def _run(
-    model: Any, corrupted: Any, groups: Sequence[Group], cache: dict, n: int, kind: str
+    model: Any,
+    start: Any,
+    groups: Sequence[Group],
+    cache: dict,
+    n: int,
+    kind: str,
+    layer: int | None = None,
+    position: int | None = None,
 ) -> Any:
-    """One forward of ``len(groups)`` stacked copies of ``corrupted``, copy g patched by group g."""
+    """One forward of ``len(groups)`` stacked copies of the corrupted run, copy g patched by
+    group g.
+
+    ``start`` is the corrupted tokens, or with ``layer`` the corrupted residual
+    stream entering block ``layer`` (the blocks before it are the same for every
+    patch, so they run once). With ``position`` only the logits there are
+    computed, shape (rows, 1, d_vocab).
+    """
     th = B.torch()
     by_hook: dict[str, list[tuple[int, Callable]]] = {}
     for g, group in enumerate(groups):
@@ -113,9 +129,29 @@ def _run(
 
         return hook
 
-    tokens = corrupted.repeat(max(len(groups), 1), 1)
+    copies = max(len(groups), 1)
+    stacked = start.repeat(copies, *([1] * (start.ndim - 1)))
+    kwargs: dict[str, Any] = {} if layer is None else {"start_at_layer": int(layer)}
+    if position is not None:
+        kwargs["stop_at_layer"] = int(model.cfg.n_layers)
+    hooks = [(name, make_hook(name)) for name in by_hook]
     with th.no_grad(), B.quiet():
-        return model.run_with_hooks(tokens, fwd_hooks=[(name, make_hook(name)) for name in by_hook])
+        out = model.run_with_hooks(stacked, fwd_hooks=hooks, **kwargs)
+        if position is not None:
+            out = _unembed(model, out[:, [position]])
+    return out
+
+
+def _unembed(model: Any, residual: Any) -> Any:
+    """The model's own final normalisation and unembedding of a residual stream."""
+    if model.cfg.normalization_type is not None:
+        residual = model.ln_final(residual)
+    return model.unembed(residual)
+
+
+def _block(name: str) -> int | None:
+    parts = name.split(".")
+    return int(parts[1]) if parts[0] == "blocks" and parts[1].isdigit() else None
 
 
 def _groups(model: Any, kind: str, n_positions: int) -> tuple[list[Group], list[tuple[str, list]]]:
@@ -141,20 +177,39 @@ def _sweep(
     batched: bool,
     batch_size: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per prompt: the patched metric of every group (n_prompts, n_groups), clean, corrupted."""
+    """Per prompt: the patched metric of every group (n_prompts, n_groups), clean, corrupted.
+
+    Each patch starts from the corrupted residual stream entering its block. For the
+    built-in logit difference only the logits at its position are computed.
+    """
     n = int(clean.shape[0])
     groups, _ = _groups(model, kind, int(clean.shape[1]))
     names = list(dict.fromkeys(name for group in groups for name, _ in group))
+    n_layers = int(model.cfg.n_layers)
     clean_logits, cache = B.forward(model, clean, names)
-    corrupt_logits, _ = B.forward(model, corrupted, [])
+    entries = [f"blocks.{i}.hook_resid_pre" for i in range(n_layers)]
+    corrupt_logits, corrupt_cache = B.forward(model, corrupted, entries)
     _check_metric(_numpy(metric(clean_logits)), n)
+    position, narrow = None, metric
+    answers = getattr(metric, "answers", None)
+    if answers is not None and float(getattr(model.cfg, "output_logits_soft_cap", -1)) <= 0:
+        position, narrow = metric.position, logit_difference(*answers, position=0)
     per_chunk = max(1, int(batch_size) // n) if batched else 1
     out = np.empty((n, len(groups)))
-    for start in range(0, len(groups), per_chunk):
-        chunk = groups[start : start + per_chunk]
-        logits = _run(model, corrupted, chunk, cache, n, kind)
+    start = 0
+    while start < len(groups):
+        layer = _block(groups[start][0][0])
+        stop = start + 1  # a chunk: consecutive patches of one block, per_chunk at most
+        while (
+            stop < len(groups) and stop - start < per_chunk and _block(groups[stop][0][0]) == layer
+        ):
+            stop += 1
+        chunk = groups[start:stop]
+        entry = corrupted if layer is None else corrupt_cache[f"blocks.{layer}.hook_resid_pre"]
+        logits = _run(model, entry, chunk, cache, n, kind, layer, position)
         for g in range(len(chunk)):
-            out[:, start + g] = _numpy(metric(logits[g * n : (g + 1) * n]))
+            out[:, start + g] = _numpy(narrow(logits[g * n : (g + 1) * n]))
+        start = stop
     return out, _numpy(metric(clean_logits)), _numpy(metric(corrupt_logits))
 
 
@@ -221,7 +276,7 @@ def activation_patching(
     metric: Callable[[Any], Any] | None = None,
     null: Any = "random_init",
     batched: bool = True,
-    batch_size: int = 4096,
+    batch_size: int = 512,
     n_boot: int = 1000,
     level: float = 0.95,
     random_state: int = 0,
@@ -246,7 +301,9 @@ def activation_patching(
     null : "random_init", model(s) or None
         The same sweep on the same config with random weights (default).
     batched : bool
-        Stack patches into one forward pass (``batch_size`` rows at most).
+        Stack patches into one forward pass of ``batch_size`` rows at most
+        (faster for small models, where a forward pass is mostly overhead;
+        for large ones the per-patch loop, ``batched=False``, is as fast).
     n_boot, level, random_state
         Bootstrap over prompts (pairs resampled together).
 
