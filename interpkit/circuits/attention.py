@@ -191,6 +191,7 @@ def head_scores(
         "n_positions": int(tokens.shape[1]),
         "n_models": len(models),
         "null": null_label,
+        "scope": "prompts",
         "n_boot": int(n_boot),
         "level": float(level),
         "random_state": random_state,

@@ -194,6 +194,7 @@ def direct_logit_attribution(
         "n_models": len(models),
         "null": null_label,
         "logit_difference": diffs,
+        "scope": "prompts",
         "n_boot": int(n_boot),
         "level": float(level),
         "random_state": random_state,

@@ -365,6 +365,7 @@ def activation_patching(
         "n_models": len(models),
         "null": null_label,
         "metrics": metrics,
+        "scope": "prompts",
         "n_boot": int(n_boot),
         "level": float(level),
         "random_state": random_state,
