@@ -10,7 +10,8 @@
    ``transformer_lens.patching.get_act_patch_resid_pre`` (the same loop in
    TransformerLens, its progress bar off). Both maps are normalised the same
    way and must agree (checked). Goal: interpkit / direct <= 1.05.
-3. The same sweep batched (patches stacked, ``--batch-size`` rows per forward)
+3. The same sweep batched (patches stacked, ``--batch-size`` rows per forward;
+   ``"auto"``: the widest activation of a pass near 2**20 numbers)
    against the per-position loop of 2: the speed-up, on the model of 2 and on
    the tiny induction model of the tests (2 layers, d_model 32, 16 prompts x
    15 positions), where a forward pass is mostly Python overhead.
@@ -174,11 +175,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--positions", type=int, default=32)
     parser.add_argument("--d-model", type=int, default=256)
     parser.add_argument("--prompts", type=int, default=16)
-    parser.add_argument("--batch-size", type=int, default=512, help="rows per batched forward")
+    parser.add_argument("--batch-size", default="auto", help="rows per batched forward, or 'auto'")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
+    if args.batch_size != "auto":
+        args.batch_size = int(args.batch_size)
     if args.quick:
         args.layers, args.positions, args.d_model, args.prompts, args.repeat = 2, 12, 64, 8, 1
     import torch
@@ -207,7 +210,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"(goal <= {GOALS['patching']})"
     )
     print(
-        f"batched ({args.batch_size} rows per forward): {p['batched_s']:.3f} s; speed-up "
+        f"batched (batch_size={args.batch_size}): {p['batched_s']:.3f} s; speed-up "
         f"{p['speedup']:.1f}x over the per-position loop, {p['batched_vs_direct']:.1f}x over "
         f"TransformerLens's sweep; largest difference of the maps {p['max_abs_diff']:.2e}"
     )

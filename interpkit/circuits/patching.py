@@ -142,6 +142,20 @@ def _run(
     return out
 
 
+AUTO_NUMBERS = 2**20
+
+
+def auto_rows(model: Any, n_positions: int) -> int:
+    """Rows per stacked pass whose widest activation holds about ``AUTO_NUMBERS`` numbers."""
+    cfg = model.cfg
+    width = max(
+        int(cfg.d_model),
+        int(cfg.d_mlp or 0) if not getattr(cfg, "attn_only", False) else 0,
+        int(cfg.n_heads) * int(n_positions),  # attention scores per query
+    )
+    return max(1, AUTO_NUMBERS // (int(n_positions) * width))
+
+
 def _unembed(model: Any, residual: Any) -> Any:
     """The model's own final normalisation and unembedding of a residual stream."""
     if model.cfg.normalization_type is not None:
@@ -194,6 +208,8 @@ def _sweep(
     answers = getattr(metric, "answers", None)
     if answers is not None and float(getattr(model.cfg, "output_logits_soft_cap", -1)) <= 0:
         position, narrow = metric.position, logit_difference(*answers, position=0)
+    if batch_size == "auto":
+        batch_size = auto_rows(model, int(clean.shape[1]))
     per_chunk = max(1, int(batch_size) // n) if batched else 1
     out = np.empty((n, len(groups)))
     start = 0
@@ -276,7 +292,7 @@ def activation_patching(
     metric: Callable[[Any], Any] | None = None,
     null: Any = "random_init",
     batched: bool = True,
-    batch_size: int = 512,
+    batch_size: int | str = "auto",
     n_boot: int = 1000,
     level: float = 0.95,
     random_state: int = 0,
@@ -301,9 +317,12 @@ def activation_patching(
     null : "random_init", model(s) or None
         The same sweep on the same config with random weights (default).
     batched : bool
-        Stack patches into one forward pass of ``batch_size`` rows at most
-        (faster for small models, where a forward pass is mostly overhead;
-        for large ones the per-patch loop, ``batched=False``, is as fast).
+        Stack patches into one forward pass of ``batch_size`` rows at most.
+    batch_size : int or "auto"
+        Rows per stacked forward pass. ``"auto"`` keeps the largest activation
+        of a pass near 2**20 numbers (4 MiB): on CPU, larger passes are limited
+        by memory traffic and gain nothing over the loop, smaller ones lose
+        to Python overhead (measured in ``benchmarks/bench_circuits.py``).
     n_boot, level, random_state
         Bootstrap over prompts (pairs resampled together).
 
@@ -313,8 +332,12 @@ def activation_patching(
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    if not isinstance(batch_size, int | np.integer) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if batch_size != "auto" and (
+        not isinstance(batch_size, int | np.integer)
+        or isinstance(batch_size, bool)
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive integer or 'auto', got {batch_size!r}")
     models, nulls, null_label = B.model_sets(model, null, random_state)
     clean_t = B.as_prompts(models[0], clean, "clean prompts")
     corrupt_t = B.as_prompts(models[0], corrupted, "corrupted prompts")
