@@ -77,6 +77,8 @@ def test_equals_transformer_lens_patching(kind, tl_sweep):
         column = "position" if kind == "resid" else "head"
         got = result.grid("layer", column).to_numpy()
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+        effect = result.grid("layer", column, col="effect").to_numpy()
+        np.testing.assert_allclose(effect, raw - m_corrupt, rtol=1e-4, atol=1e-4)
 
 
 def test_induction_head_patching_recovers_the_clean_metric():

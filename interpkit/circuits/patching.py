@@ -233,6 +233,10 @@ def _numpy(x: Any) -> np.ndarray:
     return np.asarray(x.detach().cpu().numpy() if hasattr(x, "detach") else x, dtype=np.float64)
 
 
+def _effect(means: dict[str, np.ndarray]) -> np.ndarray:
+    return means["patched"] - means["corrupted"]
+
+
 def _normalised(means: dict[str, np.ndarray]) -> np.ndarray:
     return (means["patched"] - means["corrupted"]) / (means["clean"] - means["corrupted"])
 
@@ -242,10 +246,13 @@ class Patching(CircuitResult):
     """An activation-patching map with intervals (see :func:`activation_patching`).
 
     ``table``: ``model``, the map's coordinates (``layer`` and ``position`` or
-    ``head``), the normalised metric (1 = clean, 0 = corrupted) and its
-    intervals. ``params["metrics"]`` has the mean clean and corrupted metric
-    per model: a null whose clean and corrupted runs barely differ has a
-    noisy normalised map.
+    ``head``), the normalised metric (``value``: 1 = clean, 0 = corrupted) and
+    its intervals, and the raw effect ``patched - corrupted`` in the metric's
+    units (``effect``, ``effect_lower``, ``effect_upper``).
+    ``params["metrics"]`` has the mean clean and corrupted metric per model: a
+    null whose clean and corrupted runs barely differ has a noisy normalised
+    map, so its figure panel shows its effect in units of the trained model's
+    clean - corrupted gap instead.
     """
 
     kind: str = "resid"
@@ -268,7 +275,12 @@ class Patching(CircuitResult):
             plots.patching(self),
             caption=f"{title}: share of the clean metric recovered by patching each activation "
             "from the clean run into the corrupted one (1 = clean, 0 = corrupted)"
-            + (f"; right, the {self.null} model" if self.null else ""),
+            + (
+                f"; right, the {self.null} model's effect in units of the trained model's clean "
+                "- corrupted gap (its own gap is printed above it)"
+                if self.null
+                else ""
+            ),
         )
         report.add_table(
             self.summary(),
@@ -375,7 +387,13 @@ def activation_patching(
             level=level,
             random_state=random_state,
         )
-        frames.append(tidy(coords, summ, model=label))
+        frame = tidy(coords, summ, model=label)
+        # the raw effect, patched - corrupted metric, comparable across models
+        effect = summarise(arrays, stat=_effect, main="patched", n_boot=n_boot, level=level,
+                           random_state=random_state)  # fmt: skip
+        for col in ("value", "lower", "upper"):
+            frame["effect" if col == "value" else f"effect_{col}"] = effect[col].ravel()
+        frames.append(frame)
         metrics[label] = {
             "clean": float(arrays["clean"].mean()),
             "corrupted": float(arrays["corrupted"].mean()),
