@@ -79,7 +79,7 @@ def test_patching_arguments(model):
     with pytest.raises(ValueError, match="position 20 out of range"):
         activation_patching(model, clean, corrupted, answer=answer, wrong=wrong, position=20)
     with pytest.raises(ValueError, match="null must be"):
-        activation_patching(model, clean, corrupted, answer=answer, wrong=wrong, null="shuffled")
+        activation_patching(model, clean, corrupted, answer=answer, wrong=wrong, null="permuted")
 
 
 def test_other_arguments(model):

@@ -156,7 +156,7 @@ def direct_logit_attribution(
         The two tokens whose logit difference at ``position`` is attributed.
     position : int
         Default: the last position.
-    null : "random_init", model(s) or None
+    null : "random_init", "shuffled_weights", model(s) or None
     n_boot, level, random_state
         Bootstrap over prompts.
 

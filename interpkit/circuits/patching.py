@@ -326,7 +326,7 @@ def activation_patching(
     metric : callable, optional
         Instead of answer/wrong: logits (n_prompts, n_positions, d_vocab) ->
         one value per prompt (n_prompts,), larger on the clean prompts.
-    null : "random_init", model(s) or None
+    null : "random_init", "shuffled_weights", model(s) or None
         The same sweep on the same config with random weights (default).
     batched : bool
         Stack patches into one forward pass of ``batch_size`` rows at most.
