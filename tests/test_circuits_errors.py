@@ -74,10 +74,12 @@ def test_patching_arguments(model):
         activation_patching(model, clean, corrupted, answer=answer[:3], wrong=wrong)
     with pytest.raises(ValueError, match="one value per prompt, shape \\(4,\\)"):
         activation_patching(model, clean, corrupted, metric=lambda lg: lg[:, -1, 0].mean())
+    with pytest.raises(ValueError, match="batch_size must be a positive integer or 'auto'"):
+        activation_patching(model, clean, corrupted, answer=answer, wrong=wrong, batch_size=0)
     with pytest.raises(ValueError, match="position 20 out of range"):
         activation_patching(model, clean, corrupted, answer=answer, wrong=wrong, position=20)
     with pytest.raises(ValueError, match="null must be"):
-        activation_patching(model, clean, corrupted, answer=answer, wrong=wrong, null="shuffled")
+        activation_patching(model, clean, corrupted, answer=answer, wrong=wrong, null="permuted")
 
 
 def test_other_arguments(model):

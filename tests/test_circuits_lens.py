@@ -112,3 +112,13 @@ def test_bootstrap_engine_matches_its_definition():
     ratio = summarise({"n": num, "d": den}, stat=lambda m: m["n"] / m["d"], main="n", n_boot=0)
     assert ratio["value"][0] == pytest.approx(num.mean() / den.mean())
     assert np.isnan(ratio["lower"]).all()
+
+
+def test_same_random_state_same_tables():
+    clean, _, answer, wrong = induction_pairs(8)
+    a = direct_logit_attribution(trained(0), clean, answer, wrong, n_boot=50, random_state=3)
+    b = direct_logit_attribution(trained(0), clean, answer, wrong, n_boot=50, random_state=3)
+    c = direct_logit_attribution(trained(0), clean, answer, wrong, n_boot=50, random_state=4)
+    assert a.table.equals(b.table)
+    assert not a.table["lower"].equals(c.table["lower"])  # another resample, another null
+    assert a.params["scope"] == "prompts"

@@ -77,6 +77,8 @@ def test_equals_transformer_lens_patching(kind, tl_sweep):
         column = "position" if kind == "resid" else "head"
         got = result.grid("layer", column).to_numpy()
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+        effect = result.grid("layer", column, col="effect").to_numpy()
+        np.testing.assert_allclose(effect, raw - m_corrupt, rtol=1e-4, atol=1e-4)
 
 
 def test_induction_head_patching_recovers_the_clean_metric():
@@ -141,3 +143,21 @@ def test_custom_metric_and_mlp_patching_equal_hooks_run_directly():
     got = result.values()["value"].to_numpy()
     np.testing.assert_allclose(got, (raw - mx) / (mc - mx), rtol=1e-4, atol=1e-5)
     assert set(result.table["model"]) == {"trained", "random init"}
+
+
+def test_run_with_cache_equals_transformer_lens():
+    from interpkit.circuits import run_with_cache
+
+    model = trained(0)
+    clean, _, _, _ = induction_pairs(4)
+    logits_, cache = run_with_cache(model, clean, "blocks.1.attn.hook_pattern")
+    theirs, tl_cache = model.run_with_cache(torch.as_tensor(clean))
+    np.testing.assert_array_equal(logits_, theirs.detach().numpy())
+    assert list(cache) == ["blocks.1.attn.hook_pattern"]
+    np.testing.assert_array_equal(
+        cache["blocks.1.attn.hook_pattern"], tl_cache["blocks.1.attn.hook_pattern"].numpy()
+    )
+    _, everything = run_with_cache(model, clean)
+    assert set(everything) == set(tl_cache.keys())
+    with pytest.raises(ValueError, match="did you mean"):
+        run_with_cache(model, clean, ["blocks.1.attn.hook_patern"])

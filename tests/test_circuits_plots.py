@@ -69,6 +69,14 @@ def test_patching_maps_and_dla(results):
     assert [t.type for t in fig.data] == ["heatmap", "heatmap"]
     assert "clean - corrupted" in fig.layout.annotations[0].text
     np.testing.assert_array_equal(fig.data[0].z, results["resid"].grid("layer", "position"))
+    # the null panel: its effect in units of the trained model's clean - corrupted gap
+    resid = results["resid"]
+    gap = resid.params["metrics"]["trained"]
+    null = resid.grid("layer", "position", model="random init", col="effect")
+    np.testing.assert_allclose(fig.data[1].z, null / (gap["clean"] - gap["corrupted"]))
+    assert "units of the trained gap" in fig.layout.annotations[1].text
+    own = P.patching(resid, null_scale="own")
+    np.testing.assert_array_equal(own.data[1].z, resid.grid("layer", "position", "random init"))
     assert len(P.patching(results["heads"]).data) == 2
     fig = P.logit_attribution(results["dla"], level="layer")
     assert list(fig.data[0].y) == ["embed", "layer 0", "layer 1", "unembed"]

@@ -79,3 +79,17 @@ def test_untrained_model_is_the_initialisation():
     assert np.array_equal(tokens[:, :8], tokens[:, 8:])
     fresh = untrained(0)
     assert not np.allclose(fresh.W_Q.detach().numpy(), trained(0).W_Q.detach().numpy())
+
+
+def test_shuffled_weights_null_keeps_the_values_and_loses_the_head():
+    scores = head_scores(trained(0), null="shuffled_weights", n_boot=50, n_prompts=32)
+    assert scores.null == "shuffled weights"
+    assert scores.head(1, 0, "induction", model="shuffled weights")["value"] < 0.3
+    from interpkit.circuits._backend import shuffled_weights
+
+    original = trained(0)
+    copy = shuffled_weights(original, 0)
+    for a, b in zip(original.parameters(), copy.parameters(), strict=True):
+        np.testing.assert_array_equal(np.sort(a.detach().numpy(), axis=None),
+                                      np.sort(b.detach().numpy(), axis=None))  # fmt: skip
+    assert not np.array_equal(original.W_Q.detach().numpy(), copy.W_Q.detach().numpy())

@@ -19,6 +19,8 @@ SUBPACKAGES: dict[str, str] = {
     "interpkit.report": "Reports",
     "interpkit.stability": "Stability engine",
     "interpkit.representations": "Representations of neural networks",
+    "interpkit.sae": "Sparse autoencoders",
+    "interpkit.circuits": "Circuits of transformers",
     "interpkit.sanity": "Sanity checks for attribution maps",
     "interpkit.trees": "How trees decide",
     "interpkit.boosting": "Boosting stage by stage",

@@ -11,7 +11,8 @@
   a logit difference.
 * :func:`activation_patching`: residual stream by (layer, position), heads by
   (layer, head), MLPs by layer; the metric normalised so clean = 1 and
-  corrupted = 0. :func:`run_patched` patches whole hooks.
+  corrupted = 0. :func:`run_patched` patches whole hooks;
+  :func:`run_with_cache` caches them, prompts and hook names checked.
 
 Every score and map has a bootstrap interval over prompts (scope
 ``"prompts"``: the prompt set is the data) and, given one model per training
@@ -37,6 +38,7 @@ from interpkit.circuits.attribution import (
     direct_logit_attribution,
     logit_attribution_terms,
 )
+from interpkit.circuits.cache import run_with_cache
 from interpkit.circuits.lens import LogitLens, lens_logits, logit_lens
 from interpkit.circuits.patching import (
     KINDS,
@@ -73,6 +75,7 @@ __all__ = [
     "logit_lens",
     "repeated_tokens",
     "run_patched",
+    "run_with_cache",
     "tiny_induction_model",
     "tiny_induction_models",
 ]

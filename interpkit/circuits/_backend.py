@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 NEEDED_FOR = "interpkit.circuits"
+NULLS = ("random_init", "shuffled_weights")
 _CLOSE = 5
 
 
@@ -191,8 +192,9 @@ def model_sets(
 
     ``model`` is one HookedTransformer or a sequence of them (the same config
     trained with different seeds). ``null="random_init"`` re-initialises each
-    with its own seed (``random_state + i``); a model or sequence of models is
-    used as given; None skips the null.
+    with its own seed (``random_state + i``); ``"shuffled_weights"`` permutes the
+    entries of every weight tensor (same values, structure destroyed); a model
+    or sequence of models is used as given; None skips the null.
     """
     models = list(model) if isinstance(model, Sequence) and not hasattr(model, "cfg") else [model]
     if not models:
@@ -210,10 +212,13 @@ def model_sets(
     if null is None:
         return models, None, None
     if isinstance(null, str):
-        if null != "random_init":
+        if null not in NULLS:
             raise ValueError(
-                f"null must be 'random_init', a model, a list of models or None; got {null!r}"
+                f"null must be one of {NULLS}, a model, a list of models or None; got {null!r}"
             )
+        if null == "shuffled_weights":
+            nulls = [shuffled_weights(m, int(random_state) + i) for i, m in enumerate(models)]
+            return models, nulls, "shuffled weights"
         from interpkit.representations._lens import reinitialised
 
         with quiet():
@@ -225,3 +230,18 @@ def model_sets(
         if m.cfg.n_layers != first.n_layers or m.cfg.n_heads != first.n_heads:
             raise ValueError("the null model must have the analysed model's layers and heads")
     return models, nulls, "given null model"
+
+
+def shuffled_weights(model: Any, seed: int) -> Any:
+    """A copy of ``model`` with the entries of each parameter tensor permuted (seeded)."""
+    import copy
+
+    th = torch()
+    gen = th.Generator().manual_seed(int(seed))
+    fresh = copy.deepcopy(model)
+    with th.no_grad():
+        for param in fresh.parameters():
+            flat = param.detach().reshape(-1)
+            order = th.randperm(flat.numel(), generator=gen).to(flat.device)
+            param.copy_(flat[order].reshape(param.shape))
+    return fresh

@@ -25,7 +25,9 @@ class CircuitResult:
         prompts) and ``seed_lower`` / ``seed_upper`` (interval over training
         seeds; NaN with one model).
     params : dict
-        Settings and provenance (number of prompts, seeds, n_boot, level, ...).
+        Settings and provenance: ``scope`` (``"prompts"``: what the bootstrap
+        resamples), number of prompts and models (seeds), ``null``, ``n_boot``,
+        ``level``, ``random_state``.
     """
 
     table: pd.DataFrame

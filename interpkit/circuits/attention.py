@@ -139,7 +139,7 @@ def head_scores(
         repeated once (drawn with ``random_state``).
     scores : sequence of str
         Among ``"previous_token"``, ``"induction"``, ``"duplicate_token"``.
-    null : "random_init", model(s) or None
+    null : "random_init", "shuffled_weights", model(s) or None
         The same scores for the same config with random weights (default).
     n_prompts : int
         Number of default prompts.
@@ -191,6 +191,7 @@ def head_scores(
         "n_positions": int(tokens.shape[1]),
         "n_models": len(models),
         "null": null_label,
+        "scope": "prompts",
         "n_boot": int(n_boot),
         "level": float(level),
         "random_state": random_state,

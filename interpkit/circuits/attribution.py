@@ -81,7 +81,8 @@ def _terms(model: Any, tokens: Any, a: np.ndarray, w: np.ndarray, pos: int) -> t
                     f"L{layer} mlp", f"layer {layer}", cache[f"blocks.{layer}.hook_mlp_out"][:, pos]
                 )
         stack = th.stack(parts)  # (components, n, d_model)
-        a_t, w_t = th.as_tensor(a), th.as_tensor(w)
+        device = model.W_U.device
+        a_t, w_t = th.as_tensor(a, device=device), th.as_tensor(w, device=device)
         direction = (model.W_U[:, a_t] - model.W_U[:, w_t]).T  # (n, d_model)
         const = model.b_U[a_t] - model.b_U[w_t]
         norm = cfg.normalization_type
@@ -95,7 +96,7 @@ def _terms(model: Any, tokens: Any, a: np.ndarray, w: np.ndarray, pos: int) -> t
         terms = th.einsum("cnm,nm->nc", stack, direction)
         terms = th.cat([terms, const[:, None]], dim=1)
         at = logits[:, pos]
-        rows = th.arange(at.shape[0])
+        rows = th.arange(at.shape[0], device=device)
         diff = at[rows, a_t] - at[rows, w_t]
     names.append("unembed bias")
     layers.append("unembed")
@@ -155,7 +156,7 @@ def direct_logit_attribution(
         The two tokens whose logit difference at ``position`` is attributed.
     position : int
         Default: the last position.
-    null : "random_init", model(s) or None
+    null : "random_init", "shuffled_weights", model(s) or None
     n_boot, level, random_state
         Bootstrap over prompts.
 
@@ -193,6 +194,7 @@ def direct_logit_attribution(
         "n_models": len(models),
         "null": null_label,
         "logit_difference": diffs,
+        "scope": "prompts",
         "n_boot": int(n_boot),
         "level": float(level),
         "random_state": random_state,

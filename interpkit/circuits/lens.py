@@ -113,8 +113,9 @@ def logit_lens(
     prompts : array-like of int, tensor, or list of str
         ``(n_prompts, n_positions)`` token ids (or strings of one token
         length); position ``t`` is scored on token ``t + 1``.
-    null : "random_init", model(s) or None
-        The same analysis on the same config with fresh random weights (default).
+    null : "random_init", "shuffled_weights", model(s) or None
+        The same analysis on the same config with fresh random weights (default), or
+        with each weight tensor's entries permuted.
     n_boot, level, random_state
         Bootstrap over prompts: replicates, coverage, seed.
 
@@ -143,6 +144,7 @@ def logit_lens(
         "n_positions": int(tokens.shape[1]),
         "n_models": len(models),
         "null": null_label,
+        "scope": "prompts",
         "n_boot": int(n_boot),
         "level": float(level),
         "random_state": random_state,

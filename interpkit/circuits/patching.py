@@ -74,10 +74,12 @@ def logit_difference(answer: Any, wrong: Any, position: int = -1) -> Callable[[A
 
     def metric(logits: Any) -> Any:
         at = logits[:, position]
-        rows = th.arange(at.shape[0])
-        return at[rows, a.expand(at.shape[0])] - at[rows, w.expand(at.shape[0])]
+        rows = th.arange(at.shape[0], device=at.device)
+        ai, wi = a.to(at.device).expand(at.shape[0]), w.to(at.device).expand(at.shape[0])
+        return at[rows, ai] - at[rows, wi]
 
     metric.answers = (a, w)  # type: ignore[attr-defined]
+    metric.position = int(position)  # type: ignore[attr-defined]
     return metric
 
 
@@ -94,9 +96,23 @@ def _setter(index: int | None, kind: str) -> Callable[[Any, Any, slice], None]:
 
 
 def _run(
-    model: Any, corrupted: Any, groups: Sequence[Group], cache: dict, n: int, kind: str
+    model: Any,
+    start: Any,
+    groups: Sequence[Group],
+    cache: dict,
+    n: int,
+    kind: str,
+    layer: int | None = None,
+    position: int | None = None,
 ) -> Any:
-    """One forward of ``len(groups)`` stacked copies of ``corrupted``, copy g patched by group g."""
+    """One forward of ``len(groups)`` stacked copies of the corrupted run, copy g patched by
+    group g.
+
+    ``start`` is the corrupted tokens, or with ``layer`` the corrupted residual
+    stream entering block ``layer`` (the blocks before it are the same for every
+    patch, so they run once). With ``position`` only the logits there are
+    computed, shape (rows, 1, d_vocab).
+    """
     th = B.torch()
     by_hook: dict[str, list[tuple[int, Callable]]] = {}
     for g, group in enumerate(groups):
@@ -113,9 +129,43 @@ def _run(
 
         return hook
 
-    tokens = corrupted.repeat(max(len(groups), 1), 1)
+    copies = max(len(groups), 1)
+    stacked = start.repeat(copies, *([1] * (start.ndim - 1)))
+    kwargs: dict[str, Any] = {} if layer is None else {"start_at_layer": int(layer)}
+    if position is not None:
+        kwargs["stop_at_layer"] = int(model.cfg.n_layers)
+    hooks = [(name, make_hook(name)) for name in by_hook]
     with th.no_grad(), B.quiet():
-        return model.run_with_hooks(tokens, fwd_hooks=[(name, make_hook(name)) for name in by_hook])
+        out = model.run_with_hooks(stacked, fwd_hooks=hooks, **kwargs)
+        if position is not None:
+            out = _unembed(model, out[:, [position]])
+    return out
+
+
+AUTO_NUMBERS = 2**20
+
+
+def auto_rows(model: Any, n_positions: int) -> int:
+    """Rows per stacked pass whose widest activation holds about ``AUTO_NUMBERS`` numbers."""
+    cfg = model.cfg
+    width = max(
+        int(cfg.d_model),
+        int(cfg.d_mlp or 0) if not getattr(cfg, "attn_only", False) else 0,
+        int(cfg.n_heads) * int(n_positions),  # attention scores per query
+    )
+    return max(1, AUTO_NUMBERS // (int(n_positions) * width))
+
+
+def _unembed(model: Any, residual: Any) -> Any:
+    """The model's own final normalisation and unembedding of a residual stream."""
+    if model.cfg.normalization_type is not None:
+        residual = model.ln_final(residual)
+    return model.unembed(residual)
+
+
+def _block(name: str) -> int | None:
+    parts = name.split(".")
+    return int(parts[1]) if parts[0] == "blocks" and parts[1].isdigit() else None
 
 
 def _groups(model: Any, kind: str, n_positions: int) -> tuple[list[Group], list[tuple[str, list]]]:
@@ -141,25 +191,50 @@ def _sweep(
     batched: bool,
     batch_size: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per prompt: the patched metric of every group (n_prompts, n_groups), clean, corrupted."""
+    """Per prompt: the patched metric of every group (n_prompts, n_groups), clean, corrupted.
+
+    Each patch starts from the corrupted residual stream entering its block. For the
+    built-in logit difference only the logits at its position are computed.
+    """
     n = int(clean.shape[0])
     groups, _ = _groups(model, kind, int(clean.shape[1]))
     names = list(dict.fromkeys(name for group in groups for name, _ in group))
+    n_layers = int(model.cfg.n_layers)
     clean_logits, cache = B.forward(model, clean, names)
-    corrupt_logits, _ = B.forward(model, corrupted, [])
+    entries = [f"blocks.{i}.hook_resid_pre" for i in range(n_layers)]
+    corrupt_logits, corrupt_cache = B.forward(model, corrupted, entries)
     _check_metric(_numpy(metric(clean_logits)), n)
+    position, narrow = None, metric
+    answers = getattr(metric, "answers", None)
+    if answers is not None and float(getattr(model.cfg, "output_logits_soft_cap", -1)) <= 0:
+        position, narrow = metric.position, logit_difference(*answers, position=0)
+    if batch_size == "auto":
+        batch_size = auto_rows(model, int(clean.shape[1]))
     per_chunk = max(1, int(batch_size) // n) if batched else 1
     out = np.empty((n, len(groups)))
-    for start in range(0, len(groups), per_chunk):
-        chunk = groups[start : start + per_chunk]
-        logits = _run(model, corrupted, chunk, cache, n, kind)
+    start = 0
+    while start < len(groups):
+        layer = _block(groups[start][0][0])
+        stop = start + 1  # a chunk: consecutive patches of one block, per_chunk at most
+        while (
+            stop < len(groups) and stop - start < per_chunk and _block(groups[stop][0][0]) == layer
+        ):
+            stop += 1
+        chunk = groups[start:stop]
+        entry = corrupted if layer is None else corrupt_cache[f"blocks.{layer}.hook_resid_pre"]
+        logits = _run(model, entry, chunk, cache, n, kind, layer, position)
         for g in range(len(chunk)):
-            out[:, start + g] = _numpy(metric(logits[g * n : (g + 1) * n]))
+            out[:, start + g] = _numpy(narrow(logits[g * n : (g + 1) * n]))
+        start = stop
     return out, _numpy(metric(clean_logits)), _numpy(metric(corrupt_logits))
 
 
 def _numpy(x: Any) -> np.ndarray:
     return np.asarray(x.detach().cpu().numpy() if hasattr(x, "detach") else x, dtype=np.float64)
+
+
+def _effect(means: dict[str, np.ndarray]) -> np.ndarray:
+    return means["patched"] - means["corrupted"]
 
 
 def _normalised(means: dict[str, np.ndarray]) -> np.ndarray:
@@ -171,10 +246,13 @@ class Patching(CircuitResult):
     """An activation-patching map with intervals (see :func:`activation_patching`).
 
     ``table``: ``model``, the map's coordinates (``layer`` and ``position`` or
-    ``head``), the normalised metric (1 = clean, 0 = corrupted) and its
-    intervals. ``params["metrics"]`` has the mean clean and corrupted metric
-    per model: a null whose clean and corrupted runs barely differ has a
-    noisy normalised map.
+    ``head``), the normalised metric (``value``: 1 = clean, 0 = corrupted) and
+    its intervals, and the raw effect ``patched - corrupted`` in the metric's
+    units (``effect``, ``effect_lower``, ``effect_upper``).
+    ``params["metrics"]`` has the mean clean and corrupted metric per model: a
+    null whose clean and corrupted runs barely differ has a noisy normalised
+    map, so its figure panel shows its effect in units of the trained model's
+    clean - corrupted gap instead.
     """
 
     kind: str = "resid"
@@ -197,7 +275,12 @@ class Patching(CircuitResult):
             plots.patching(self),
             caption=f"{title}: share of the clean metric recovered by patching each activation "
             "from the clean run into the corrupted one (1 = clean, 0 = corrupted)"
-            + (f"; right, the {self.null} model" if self.null else ""),
+            + (
+                f"; right, the {self.null} model's effect in units of the trained model's clean "
+                "- corrupted gap (its own gap is printed above it)"
+                if self.null
+                else ""
+            ),
         )
         report.add_table(
             self.summary(),
@@ -221,7 +304,7 @@ def activation_patching(
     metric: Callable[[Any], Any] | None = None,
     null: Any = "random_init",
     batched: bool = True,
-    batch_size: int = 4096,
+    batch_size: int | str = "auto",
     n_boot: int = 1000,
     level: float = 0.95,
     random_state: int = 0,
@@ -243,10 +326,15 @@ def activation_patching(
     metric : callable, optional
         Instead of answer/wrong: logits (n_prompts, n_positions, d_vocab) ->
         one value per prompt (n_prompts,), larger on the clean prompts.
-    null : "random_init", model(s) or None
+    null : "random_init", "shuffled_weights", model(s) or None
         The same sweep on the same config with random weights (default).
     batched : bool
-        Stack patches into one forward pass (``batch_size`` rows at most).
+        Stack patches into one forward pass of ``batch_size`` rows at most.
+    batch_size : int or "auto"
+        Rows per stacked forward pass. ``"auto"`` keeps the largest activation
+        of a pass near 2**20 numbers (4 MiB): on CPU, larger passes are limited
+        by memory traffic and gain nothing over the loop, smaller ones lose
+        to Python overhead (measured in ``benchmarks/bench_circuits.py``).
     n_boot, level, random_state
         Bootstrap over prompts (pairs resampled together).
 
@@ -256,8 +344,12 @@ def activation_patching(
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    if not isinstance(batch_size, int | np.integer) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if batch_size != "auto" and (
+        not isinstance(batch_size, int | np.integer)
+        or isinstance(batch_size, bool)
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive integer or 'auto', got {batch_size!r}")
     models, nulls, null_label = B.model_sets(model, null, random_state)
     clean_t = B.as_prompts(models[0], clean, "clean prompts")
     corrupt_t = B.as_prompts(models[0], corrupted, "corrupted prompts")
@@ -295,7 +387,13 @@ def activation_patching(
             level=level,
             random_state=random_state,
         )
-        frames.append(tidy(coords, summ, model=label))
+        frame = tidy(coords, summ, model=label)
+        # the raw effect, patched - corrupted metric, comparable across models
+        effect = summarise(arrays, stat=_effect, main="patched", n_boot=n_boot, level=level,
+                           random_state=random_state)  # fmt: skip
+        for col in ("value", "lower", "upper"):
+            frame["effect" if col == "value" else f"effect_{col}"] = effect[col].ravel()
+        frames.append(frame)
         metrics[label] = {
             "clean": float(arrays["clean"].mean()),
             "corrupted": float(arrays["corrupted"].mean()),
@@ -308,6 +406,7 @@ def activation_patching(
         "n_models": len(models),
         "null": null_label,
         "metrics": metrics,
+        "scope": "prompts",
         "n_boot": int(n_boot),
         "level": float(level),
         "random_state": random_state,

@@ -245,21 +245,39 @@ def head_scores(scores: HeadScores) -> go.Figure:
     return fig
 
 
-def patching(result: Patching, zrange: float = 1.0) -> go.Figure:
-    """The normalised patching map (1 = clean, 0 = corrupted), the null's map beside it."""
+def patching(result: Patching, zrange: float = 1.0, null_scale: str = "trained") -> go.Figure:
+    """The normalised patching map (1 = clean, 0 = corrupted), the null's map beside it.
+
+    ``null_scale="trained"`` (default) shows the null's effect (patched -
+    corrupted) divided by the trained model's clean - corrupted gap, so both
+    panels share one unit; a random model's own gap is near 0 and its own
+    normalisation (``null_scale="own"``) divides by it.
+    """
     _check(result, "Patching", "patching")
+    if null_scale not in ("trained", "own"):
+        raise ValueError(f"null_scale must be 'trained' or 'own', got {null_scale!r}")
     models = _models(result)
     kind = result.kind
     metrics = result.params.get("metrics", {})
-    titles = [
-        f"{_title(m)}: clean - corrupted = {metrics[m]['clean'] - metrics[m]['corrupted']:.3g}"
-        if m in metrics
-        else _title(m)
-        for m in models
-    ]
+    gaps = {m: v["clean"] - v["corrupted"] for m, v in metrics.items()}
+    rescale = null_scale == "trained" and "trained" in gaps and "effect" in result.table
+    titles = []
+    for m in models:
+        if m not in gaps:
+            titles.append(_title(m))
+        elif m != "trained" and rescale:
+            titles.append(f"{_title(m)}, in units of the trained gap (own gap {gaps[m]:.3g})")
+        else:
+            titles.append(f"{_title(m)}: clean - corrupted = {gaps[m]:.3g}")
     fig = make_subplots(rows=1, cols=len(models), subplot_titles=titles, horizontal_spacing=0.1)
     for k, model in enumerate(models, start=1):
         sub = result.values(model)
+        if model != "trained" and rescale:
+            sub = sub.assign(
+                value=sub["effect"] / gaps["trained"],
+                lower=sub["effect_lower"] / gaps["trained"],
+                upper=sub["effect_upper"] / gaps["trained"],
+            )
         if kind == "mlp":
             fig.add_trace(
                 go.Bar(
@@ -274,9 +292,9 @@ def patching(result: Patching, zrange: float = 1.0) -> go.Figure:
             )
             continue
         column = "position" if kind == "resid" else "head"
-        grid = result.grid("layer", column, model=model)
-        lower = result.grid("layer", column, model=model, col="lower").to_numpy()
-        upper = result.grid("layer", column, model=model, col="upper").to_numpy()
+        grid = _pivot(sub, column, "value")
+        lower = _pivot(sub, column, "lower").to_numpy()
+        upper = _pivot(sub, column, "upper").to_numpy()
         fig.add_trace(
             go.Heatmap(
                 z=grid.to_numpy(),
@@ -307,6 +325,11 @@ def patching(result: Patching, zrange: float = 1.0) -> go.Figure:
         width=520 * len(models) + 120,
     )
     return fig
+
+
+def _pivot(sub: Any, column: str, col: str) -> Any:
+    rows, cols = list(dict.fromkeys(sub["layer"])), list(dict.fromkeys(sub[column]))
+    return sub.pivot(index="layer", columns=column, values=col).loc[rows, cols]
 
 
 def logit_attribution(dla: LogitAttribution, level: str = "component") -> go.Figure:
