@@ -71,6 +71,11 @@ PERMUTATION_DATA = ("holdout", "oob")
 class ImportanceExplainer(Explainer):
     """Feature importance of a scikit-learn estimator: MDI, permutation or MDI+.
 
+    A :class:`~sklearn.pipeline.Pipeline` as ``estimator`` is fit on, and
+    called with, the user's DataFrame as given (text, ``category``, boolean
+    and missing values included), so a ``ColumnTransformer`` that selects
+    columns by name works.
+
     Parameters
     ----------
     estimator : scikit-learn estimator, optional
@@ -133,11 +138,6 @@ class ImportanceExplainer(Explainer):
         back to the user's columns (``"original"``; the mapping is in
         ``params["feature_mapping"]``). Permutation importance of a pipeline
         is always per original column (the user's columns are shuffled).
-
-    A :class:`~sklearn.pipeline.Pipeline` as ``estimator`` is fit on, and
-    called with, the user's DataFrame as given (text, ``category``, boolean
-    and missing values included), so a ``ColumnTransformer`` that selects
-    columns by name works.
 
     Attributes
     ----------
