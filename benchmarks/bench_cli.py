@@ -51,7 +51,7 @@ def make_table(path: Path, n_rows: int = 500, n_features: int = 30, seed: int = 
     return path
 
 
-def run_cli(csv: Path, out: Path, n_boot: int, mode: str) -> dict:
+def run_cli(csv: Path, out: Path, n_boot: int, mode: str, methods: str = METHODS) -> dict:
     """One ``interpkit explain`` run; ``mode`` is "before" or "after"."""
     import interpkit.report.analysis as analysis
     from interpkit import cli
@@ -65,7 +65,7 @@ def run_cli(csv: Path, out: Path, n_boot: int, mode: str) -> dict:
         explainers = {m: _CpuTimed(e, m, cpu) for m, e in explainers.items()}
         return original(explainers, *args, **kwargs)
 
-    argv = ["explain", "--data", str(csv), "--target", "y", "--method", METHODS,
+    argv = ["explain", "--data", str(csv), "--target", "y", "--method", methods,
             "--n-boot", str(n_boot), "--out", str(out), "--no-progress"]  # fmt: skip
     patches = [mock.patch.object(analysis, "fit_and_bootstrap", recording)]
     if mode == "before":
@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--features", type=int, default=30)
     parser.add_argument("--n-boot", type=int, default=20)
     parser.add_argument("--only", choices=["before", "after"])
+    parser.add_argument("--methods", default=METHODS, help=f"default {METHODS}")
     args = parser.parse_args(argv)
     modes = [args.only] if args.only else ["before", "after"]
     print(f"cores: {os.cpu_count()}; load average before: {os.getloadavg()}")
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         csv = make_table(Path(tmp) / "table.csv", args.rows, args.features)
         for mode in modes:
-            res = run_cli(csv, Path(tmp) / f"{mode}.html", args.n_boot, mode)
+            res = run_cli(csv, Path(tmp) / f"{mode}.html", args.n_boot, mode, args.methods)
             rest = res["wall"] - sum(res["methods"].values())
             parts = ", ".join(f"{m} {s:.1f} s" for m, s in res["methods"].items())
             cpu = ", ".join(f"{m} {s:.1f} s" for m, s in res["cpu"].items())

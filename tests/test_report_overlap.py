@@ -36,6 +36,7 @@ from interpkit.report import Report
 from tests._overlap import TEXT_BOXES_JS, outside, overlaps
 
 pytest.importorskip("glmnet")
+pytest.importorskip("interpret")  # the EBM results
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
