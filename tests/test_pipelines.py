@@ -321,3 +321,17 @@ def test_a_pipeline_bootstrap_weights_its_last_step_as_duplicated_rows_would():
         X.iloc[rows], y.iloc[rows]
     )
     np.testing.assert_allclose(weighted.importances_, duplicated.importances_, atol=1e-12)
+
+
+def test_a_pipeline_that_fails_on_the_table_says_so():
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = _table()
+    pipe = Pipeline(
+        [
+            ("ct", ColumnTransformer([("num", StandardScaler(), ["a"])])),
+            ("lm", LinearRegression()),
+        ]
+    )  # no imputer: the NaN in 'a' reaches the linear model
+    with pytest.raises(ValueError, match="pipeline could not be fit on your table.*SimpleImputer"):
+        interpkit.ImportanceExplainer(pipe, method="permutation").fit(X, y)
