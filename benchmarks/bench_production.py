@@ -122,19 +122,26 @@ def interpkit_run(X: Any, y: Any, args: argparse.Namespace) -> Any:
     return expl.stability(X, y, n_boot=args.n_boot, random_state=0, n_jobs=1, progress=False)
 
 
-def timed(func: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+def timed(func: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Wall and CPU seconds of ``func()`` (CPU time is less swayed by other load)."""
+    start, cpu = time.perf_counter(), time.process_time()
     value = func()
-    return time.perf_counter() - start, value
+    return time.perf_counter() - start, time.process_time() - cpu, value
+
+
+CPU: dict[str, float] = {}  # the last comparison's CPU-time ratio
 
 
 def _median_ratio(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple:
-    times_a, times_b = [], []
+    times_a, times_b, cpu_a, cpu_b = [], [], [], []
     for _ in range(repeat):
-        ta, out_a = timed(a)
-        tb, out_b = timed(b)
+        ta, ca, out_a = timed(a)
+        tb, cb, out_b = timed(b)
         times_a.append(ta)
         times_b.append(tb)
+        cpu_a.append(ca)
+        cpu_b.append(cb)
+    CPU["ratio"] = statistics.median(cpu_b) / statistics.median(cpu_a)
     ta, tb = statistics.median(times_a), statistics.median(times_b)
     return ta, tb, out_a, out_b
 
@@ -151,10 +158,15 @@ def bench_pipeline(args: argparse.Namespace) -> dict[str, float]:
     )
     ratio = t_ipk / t_loop
     print(f"   plain loop {t_loop:7.1f} s   interpkit {t_ipk:7.1f} s   ratio {ratio:.3f} "
-          f"(goal <= {GOALS['pipeline_permutation']})")  # fmt: skip
+          f"(goal <= {GOALS['pipeline_permutation']}); CPU ratio {CPU['ratio']:.3f}")  # fmt: skip
     top = result.summary().index[:3].tolist()
     print(f"   most important: {', '.join(top)}")
-    return {"pipeline_loop_s": t_loop, "pipeline_interpkit_s": t_ipk, "pipeline_ratio": ratio}
+    return {
+        "pipeline_loop_s": t_loop,
+        "pipeline_interpkit_s": t_ipk,
+        "pipeline_ratio": ratio,
+        "pipeline_cpu_ratio": CPU["ratio"],
+    }
 
 
 def bench_shap(args: argparse.Namespace) -> dict[str, float]:
@@ -190,9 +202,15 @@ def bench_shap(args: argparse.Namespace) -> dict[str, float]:
     ratio = t_ipk / t_shap
     gap = float(np.abs(expl.values.to_numpy() - phi.reshape(expl.values.shape)).max())
     print(f"   shap {t_shap:7.1f} s   interpkit {t_ipk:7.1f} s   ratio {ratio:.3f} "
-          f"(goal <= {GOALS['tree_shap_lightgbm']}); max |difference| {gap:.1e}, "
+          f"(goal <= {GOALS['tree_shap_lightgbm']}), CPU {CPU['ratio']:.3f}; "
+          f"max |difference| {gap:.1e}, "
           f"additivity error {expl.annotations['additivity_error']:.1e}")  # fmt: skip
-    return {"shap_direct_s": t_shap, "shap_interpkit_s": t_ipk, "shap_ratio": ratio}
+    return {
+        "shap_direct_s": t_shap,
+        "shap_interpkit_s": t_ipk,
+        "shap_ratio": ratio,
+        "shap_cpu_ratio": CPU["ratio"],
+    }
 
 
 def _load_thread_pools() -> None:

@@ -251,7 +251,7 @@ class FrameCodec:
 
     def label(self, name: str, code: float) -> str:
         """The label of one code of column ``name`` (``"missing"`` for NaN)."""
-        if np.isnan(code):
+        if np.isnan(code) or code < 0:  # NaN, or the -1 of a grid's missing level
             return "missing"
         return str(self.categories[name][int(code)])
 

@@ -17,6 +17,7 @@ import numpy as np
 __all__ = [
     "FEATURE_LEVELS",
     "encoded_origins",
+    "fit_model",
     "has_class_attribute",
     "is_pipeline",
     "last_step",
@@ -40,6 +41,27 @@ def last_step(est: Any) -> Any:
     if is_pipeline(est):
         return est.steps[-1][1]
     return est
+
+
+def fit_model(est: Any, X: Any, y: Any, **kwargs: Any) -> Any:
+    """``est.fit(X, y)``; a pipeline that fails on the user's table says so in their terms."""
+    if not is_pipeline(est):
+        return est.fit(X, y, **kwargs)
+    try:
+        return est.fit(X, y, **kwargs)
+    except (ValueError, TypeError) as err:
+        text = " ".join(str(err).split())
+        hint = ""
+        if "NaN" in text or "missing" in text.lower():
+            hint = (
+                " Some columns have missing values: add a SimpleImputer for them to the "
+                "pipeline, or end it in a model that takes them (HistGradientBoosting*)."
+            )
+        elif "could not convert" in text or "string" in text.lower():
+            hint = " A text column reaches a step that needs numbers: encode it in the pipeline."
+        raise ValueError(
+            f"the pipeline could not be fit on your table ({type(err).__name__}: {text}).{hint}"
+        ) from err
 
 
 def seed_estimator(est: Any, random_state: Any) -> Any:

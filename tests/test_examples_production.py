@@ -26,3 +26,16 @@ def test_production_model_example(tmp_path, capsys):
     assert out["comparison"].names == ["pipeline permutation", "EBM"]
     assert out["report"].is_file()
     assert "Spearman of importances" in capsys.readouterr().out
+
+
+def test_production_benchmark_smoke(capsys):
+    pytest.importorskip("shap")
+    pytest.importorskip("lightgbm")
+    bench = load_script("benchmarks/bench_production.py")
+    out = bench.main(
+        ["--n-rows", "400", "--n-boot", "2", "--n-iter", "10", "--shap-rows", "50",
+         "--background", "20"]
+    )  # fmt: skip
+    assert {"pipeline_ratio", "pipeline_cpu_ratio", "shap_ratio", "shap_cpu_ratio"} <= set(out)
+    assert all(v > 0 for v in out.values())
+    assert "max |difference| 0.0e+00" in capsys.readouterr().out  # the same TreeSHAP values

@@ -46,10 +46,14 @@ def test_ebm_takes_the_table_as_it_comes_and_shows_labels():
     }
     shapes = ex.shape_functions(terms=["color", "size"])
     labels = shapes.values.coords["label"].sel(term="color").values
-    assert list(labels[:2]) == ["blue", "red"]
+    assert list(labels[:3]) == ["missing", "blue", "red"]  # a missing value: its own level
+    t = ex.term_names_.index("color")
+    missing_score = float(shapes.values.sel(term="color").values[0])
+    assert missing_score == pytest.approx(float(ex.ebm_.term_scores_[t][0]))  # InterpretML's bin 0
     assert list(shapes.values.coords["label"].sel(term="size").values[:3]) == ["S", "M", "L"]
-    color = shapes.values.sel(term="color").values[:2]
+    color = shapes.values.sel(term="color").values[1:3]
     assert color[1] - color[0] == pytest.approx(2.0, abs=0.3)  # the planted red effect
+    assert missing_score == pytest.approx(color[0], abs=0.3)  # planted: missing acts as blue
     local = ex.explain(X.iloc[:5])
     np.testing.assert_allclose(
         local.values.sum("feature").values + local.base_value, ex.predict(X.iloc[:5]), atol=1e-9
@@ -58,7 +62,7 @@ def test_ebm_takes_the_table_as_it_comes_and_shows_labels():
     from interpkit import plots
 
     fig = plots.shape_function(shapes, "color")
-    assert list(fig.data[0].x) == ["blue", "red"]
+    assert list(fig.data[0].x) == ["missing", "blue", "red"]
 
 
 def test_lightgbm_takes_text_columns_as_pandas_categoricals():

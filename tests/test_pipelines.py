@@ -201,6 +201,28 @@ def test_model_may_be_any_object_with_predict_proba():
     )
 
 
+def test_model_may_be_any_object_with_only_a_decision_function():
+    pytest.importorskip("shap")
+    X, y = _table()
+    Xn = X[["a"]].fillna(0.0).to_numpy()
+    slope = np.array([2.0])
+
+    class Score:  # a scoring function, nothing else
+        def decision_function(self, Z):
+            return np.asarray(Z) @ slope
+
+    e = (
+        interpkit.ShapExplainer(model=Score(), background=10, random_state=0)
+        .fit(Xn)
+        .explain(Xn[:3])
+    )
+    assert "decision_function" in e.params["output_scale"]
+    # a linear score: phi_j = slope_j (x_j - mean of the background), exactly
+    bg = interpkit.ShapExplainer(model=Score(), background=10, random_state=0).fit(Xn)
+    expected = slope[0] * (Xn[:3, 0] - bg.background_[:, 0].mean())
+    np.testing.assert_allclose(e.values.values[:, 0], expected, atol=1e-9)
+
+
 def test_pipeline_stability_is_the_same_for_any_n_jobs():
     X, y = _table(n=80)
     pipe = Pipeline([("ct", _encoder()), ("rf", RandomForestRegressor(5))])
@@ -299,3 +321,17 @@ def test_a_pipeline_bootstrap_weights_its_last_step_as_duplicated_rows_would():
         X.iloc[rows], y.iloc[rows]
     )
     np.testing.assert_allclose(weighted.importances_, duplicated.importances_, atol=1e-12)
+
+
+def test_a_pipeline_that_fails_on_the_table_says_so():
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = _table()
+    pipe = Pipeline(
+        [
+            ("ct", ColumnTransformer([("num", StandardScaler(), ["a"])])),
+            ("lm", LinearRegression()),
+        ]
+    )  # no imputer: the NaN in 'a' reaches the linear model
+    with pytest.raises(ValueError, match="pipeline could not be fit on your table.*SimpleImputer"):
+        interpkit.ImportanceExplainer(pipe, method="permutation").fit(X, y)

@@ -19,7 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._optional import import_backend
-from interpkit._pipelines import seed_estimator
+from interpkit._pipelines import fit_model, seed_estimator
 from interpkit.adapters._wrapped_model import WrappedModelExplainer
 from interpkit.adapters.shap.model import (
     class_labels,
@@ -170,7 +170,7 @@ class LimeExplainer(WrappedModelExplainer):
         else:
             model = clone(self._base_estimator())
             seed_estimator(model, self.random_state)  # a pipeline: its steps
-            model.fit(self._model_input(X), y)
+            fit_model(model, self._model_input(X), y)
         self.model_ = model
         self.output_ = resolve_output(model, self.output)
         check_lime_rows(X, self.input_codec_)

@@ -16,7 +16,18 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-__all__ = ["Grid", "bin_index", "make_grid", "pair_functions", "shape_functions", "term_on_grid"]
+# where a categorical feature's grid holds its missing values (InterpretML's bin 0)
+MISSING_CODE = -1.0
+
+__all__ = [
+    "MISSING_CODE",
+    "Grid",
+    "bin_index",
+    "make_grid",
+    "pair_functions",
+    "shape_functions",
+    "term_on_grid",
+]
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,15 @@ def bin_index(ebm: Any, feature: int, values: np.ndarray, n_dims: int = 1) -> np
     if isinstance(bins, dict):
         lookup = {float(k): v for k, v in bins.items()}
         unknown = max(bins.values()) + 1
-        return np.array([lookup.get(float(v), unknown) for v in values], dtype=np.intp)
+        # a known category first; else NaN or MISSING_CODE is the "missing" bin, 0
+        missing = {MISSING_CODE} - set(lookup)
+        return np.array(
+            [
+                lookup.get(float(v), 0 if (v != v or float(v) in missing) else unknown)
+                for v in values
+            ],
+            dtype=np.intp,
+        )
     return np.searchsorted(np.asarray(bins, dtype=np.float64), values, side="right") + 1
 
 
@@ -76,7 +95,10 @@ def make_grid(
     for j, name in enumerate(names):
         if kinds[name] == "categorical":
             codes = np.unique(X[:, j]) if X is not None else categories_of(ebm, j)
-            points[name] = codes.astype(np.float64)
+            codes = codes.astype(np.float64)
+            if np.isnan(codes).any() and MISSING_CODE not in codes:
+                codes = np.r_[MISSING_CODE, codes[~np.isnan(codes)]]  # missing: a level, first
+            points[name] = codes
         else:
             lo, hi = (float(v) for v in ebm.feature_bounds_[j])
             points[name] = np.linspace(lo, hi, n_grid)

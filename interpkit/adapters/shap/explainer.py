@@ -25,7 +25,7 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit._pipelines import seed_estimator
+from interpkit._pipelines import fit_model, seed_estimator
 from interpkit.adapters._wrapped_model import WrappedModelExplainer
 from interpkit.adapters.shap.checks import check_model_runs, check_params
 from interpkit.adapters.shap.compute import ShapSetup, shap_values
@@ -264,7 +264,7 @@ class ShapExplainer(WrappedModelExplainer):
         else:
             model = clone(self._base_estimator())
             seed_estimator(model, self.random_state)  # a pipeline: its steps
-            model.fit(self._model_input(X), y)
+            fit_model(model, self._model_input(X), y)
         self.model_ = model
         self.output_ = resolve_output(model, self.output)
         f = self._f()

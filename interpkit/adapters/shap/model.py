@@ -151,7 +151,10 @@ def output_function(
         return X if columns is None else pd.DataFrame(X, columns=list(columns))
 
     if output == "prediction":
-        return lambda X: np.asarray(model.predict(frame(X)), dtype=np.float64).ravel()
+        # a model with only a decision function (a score, a margin): that is its output
+        raw = model.predict if callable(getattr(model, "predict", None)) else None
+        raw = raw or model.decision_function
+        return lambda X: np.asarray(raw(frame(X)), dtype=np.float64).ravel()
 
     if output == "log_odds" and _boosted(model):  # the boosted sum itself, no round trip
         from interpkit.adapters.gbm.models import raw_margin

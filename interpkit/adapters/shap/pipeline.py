@@ -126,7 +126,11 @@ def encoded_labels(view: PipelineView, n_columns: int) -> list[str]:
 
 def pipeline_params(explainer: Any) -> dict[str, Any]:
     """What a result records about the user's table and the pipeline's columns."""
-    out: dict[str, Any] = {"output_scale": OUTPUT_SCALES.get(explainer.output_, "")}
+    scale = OUTPUT_SCALES.get(explainer.output_, "")
+    model = explainer.model_
+    if explainer.output_ == "prediction" and not callable(getattr(model, "predict", None)):
+        scale = "raw: the model's decision_function() (it has no predict)"
+    out: dict[str, Any] = {"output_scale": scale}
     codec = getattr(explainer, "input_codec_", None)
     if codec is None:
         return out

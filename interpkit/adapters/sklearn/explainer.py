@@ -38,7 +38,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from interpkit._available import available_if
-from interpkit._pipelines import is_pipeline, seed_estimator
+from interpkit._pipelines import fit_model, is_pipeline, seed_estimator
 from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.sklearn import per_class as _pc
 from interpkit.adapters.sklearn.mdi_plus import (
@@ -395,7 +395,7 @@ class ImportanceExplainer(Explainer):
     ) -> Any:
         """Fit ``est``; with ``param_grid``, tune it by CV first (refit on all of X)."""
         if self.param_grid is None:
-            return est.fit(self._model_input(X), y, **weight_kwarg(w, est))
+            return fit_model(est, self._model_input(X), y, **weight_kwarg(w, est))
         best, self.best_params_, self.best_score_, self.cv_results_ = grid_search(
             est,
             self.param_grid,
