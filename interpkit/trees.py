@@ -392,8 +392,8 @@ def split_choice(
         float32 features, so X is rounded to float32 too when a tree is given.
     node : int, default 0
         Node id in ``tree.tree_``; without a tree only the root (all rows).
-    features : names or indices, optional
-        Candidate features (default all).
+    features : list of str or int, optional
+        Candidate features by name or column index (default all).
     min_samples_leaf : int, optional
         Fewest rows on each side of a valid split (default: the tree's, else 1).
 
