@@ -81,6 +81,9 @@ def test_top_down_cascade_destroys_signed_ig_but_not_abs_ig(explainers):
     assert list(summary["method"]) == ["ig", "saliency"]
     fig = cascade(res)
     assert len(fig.data) == 6  # band, line and null per method
+    # a category axis: "original" (similarity 1) and the null's two ends are drawn
+    assert fig.layout.xaxis.type == "category"
+    assert list(fig.data[1].x) == ["original", "5", "2", "0"] and fig.data[1].y[0] == 1.0
     assert len(sanity_maps(res, "ig").data) == 4
 
 

@@ -68,6 +68,8 @@ def cascade(result: SanityResult, metric: str | None = None) -> go.Figure:
                            line={"color": color, "dash": "dot"}, name=f"{method}: unrelated inputs")
             )  # fmt: skip
     fig.add_hline(y=result.params["threshold"], line={"color": "#999", "dash": "dash"})
+    # layer names such as "5", "2", "0" would make a numeric axis that drops "original"
+    fig.update_xaxes(type="category")
     return fig
 
 
