@@ -50,9 +50,15 @@ def test_census_example(tmp_path):
     assert local.annotations["additivity_error"] < 1e-6
     assert out["person_log_odds"] == pytest.approx(out["model_log_odds"], abs=1e-6)
     assert local.output_name.startswith("log_odds")
+    # the raw table through a pipeline, explained per original column
+    assert local.params["feature_level"] == "original"
+    assert len(local.feature_names) == 14 and "occupation" in local.feature_names
+    assert "?" in local.params["categories"]["workclass"]
+    assert len(local.params["feature_mapping"]) > 50
     assert set(out["ranking"][:4]) & {"relationship", "marital_status", "capital_gain", "age"}
     assert html_files(tmp_path) == {
         "waterfall.html", "all_people_heatmap.html", "beeswarm.html", "dependence_age.html",
+        "dependence_relationship.html",
     }  # fmt: skip
 
 

@@ -65,6 +65,25 @@ def _local(expl: Any, func: str, need_data: bool = False) -> None:
         raise ValueError(f"{func}() needs the explained feature values (Explanation.data)")
 
 
+def _categories(expl: Explanation) -> dict[str, list[str]]:
+    """Category labels of coded columns (``params["categories"]``), by feature name."""
+    cats = expl.params.get("categories") if isinstance(expl.params, dict) else None
+    return {str(k): [str(v) for v in vals] for k, vals in (cats or {}).items()}
+
+
+def _value_text(value: Any, labels: list[str] | None) -> str:
+    """A feature value for a label: its category name for a coded column, else the number."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if np.isnan(number):
+        return "missing"
+    if labels is not None and number.is_integer() and 0 <= number < len(labels):
+        return labels[int(number)]
+    return fmt(number)
+
+
 def _scale(expl: Explanation) -> str:
     name = expl.output_name or "output"
     return f"SHAP value (impact on {name})" if "shap" in expl.method else f"value ({name})"
@@ -90,8 +109,12 @@ def waterfall(
     phi = expl.to_numpy()[row].astype(float)
     names = expl.feature_names
     data = None if expl.data is None else expl.data.to_numpy()[row]
+    cats = _categories(expl)
     order = top_order(np.abs(phi), max_features)
-    labels = [f"{names[j]} = {fmt(data[j])}" if data is not None else names[j] for j in order]
+    labels = [
+        f"{names[j]} = {_value_text(data[j], cats.get(names[j]))}" if data is not None else names[j]
+        for j in order
+    ]
     steps = list(phi[order])
     rest = np.setdiff1d(np.arange(phi.size), order)
     if rest.size:
@@ -149,17 +172,35 @@ def beeswarm(
     """Every row's phi per feature, coloured by the feature's value (low blue, high red).
 
     Features are ordered by mean ``|phi|``; points are jittered vertically
-    (``seed`` fixes the jitter).
+    (``seed`` fixes the jitter). Category columns (``params["categories"]``)
+    have no low or high: their points are grey, the category named on hover.
     """
     _local(expl, "beeswarm", need_data=True)
     phi = expl.to_numpy().astype(float)
     data = expl.data.to_numpy().astype(float)
     names = expl.feature_names
+    cats = _categories(expl)
     order = top_order(np.abs(phi).mean(axis=0), max_features)
+    numeric = [j for j in order if names[j] not in cats]
     rng = np.random.default_rng(seed)
     fig = new_figure()
     for pos, j in enumerate(order):
         col = data[:, j]
+        if names[j] in cats:
+            labels = cats[names[j]]
+            fig.add_trace(
+                go.Scattergl(
+                    x=phi[:, j],
+                    y=pos + rng.uniform(-0.3, 0.3, size=col.size),
+                    mode="markers",
+                    marker={"size": 5, "color": "#8C8C8C", "opacity": 0.7},
+                    customdata=[_value_text(v, labels) for v in col],
+                    name=names[j],
+                    hovertemplate=f"<b>{names[j]}</b> = %{{customdata}}<br>"
+                    "phi %{x:.4g}<extra></extra>",
+                )
+            )
+            continue
         # colour by rank, so one extreme value does not wash out the rest
         ranks = np.argsort(np.argsort(col, kind="stable"), kind="stable") / max(1, col.size - 1)
         fig.add_trace(
@@ -174,7 +215,7 @@ def beeswarm(
                     "cmin": 0,
                     "cmax": 1,
                     "opacity": 0.8,
-                    "showscale": pos == 0,
+                    "showscale": bool(j == numeric[0]),
                     "colorbar": {
                         "title": {"text": "feature value", "side": "right"},
                         "tickvals": [0, 1],
@@ -191,7 +232,15 @@ def beeswarm(
         )
     fig.add_vline(x=0, line={"color": "#666", "width": 1})
     fig.update_layout(
-        title={"text": title or f"{_scale(expl)}: all {phi.shape[0]} rows"},
+        title={
+            "text": title
+            or f"{_scale(expl)}: all {phi.shape[0]} rows"
+            + (
+                "<br><sup>grey: category columns, no low or high (hover names the category)</sup>"
+                if len(numeric) < len(order)
+                else ""
+            )
+        },  # fmt: skip
         xaxis={"title": {"text": _scale(expl)}},
         yaxis={
             "tickvals": list(range(len(order))),
@@ -273,27 +322,35 @@ def dependence(
         if f is not None and f not in names:
             raise ValueError(f"unknown feature {f!r}; the explanation has {names}")
     j = names.index(feature)
-    x = expl.data.to_numpy()[:, j].astype(float)
+    cats = _categories(expl)
+    x: Any = expl.data.to_numpy()[:, j].astype(float)
+    hover = "%{x:.4g}"
+    if feature in cats:  # a category column: its labels on a categorical axis
+        x, hover = [_value_text(v, cats[feature]) for v in x], "%{x}"
     y = expl.to_numpy()[:, j].astype(float)
     marker: dict[str, Any] = {"size": 6, "color": PALETTE[0], "opacity": 0.75}
     if color_by is not None:
         c = expl.data.to_numpy()[:, names.index(color_by)].astype(float)
-        marker.update(
-            color=c, colorscale=_VALUE_SCALE, showscale=True,
-            colorbar={"title": {"text": color_by, "side": "right"}, "thickness": 12},
-        )  # fmt: skip
+        bar: dict[str, Any] = {"title": {"text": color_by, "side": "right"}, "thickness": 12}
+        if color_by in cats:  # codes coloured, the colour bar names the categories
+            levels = np.unique(c[np.isfinite(c)])
+            bar.update(
+                tickvals=list(levels), ticktext=[_value_text(v, cats[color_by]) for v in levels]
+            )
+        marker.update(color=c, colorscale=_VALUE_SCALE, showscale=True, colorbar=bar)
     fig = new_figure()
     fig.add_trace(
         go.Scattergl(
             x=x, y=y, mode="markers", marker=marker,
-            hovertemplate=f"{feature} = %{{x:.4g}}<br>phi %{{y:.4g}}<extra></extra>",
+            hovertemplate=f"{feature} = {hover}<br>phi %{{y:.4g}}<extra></extra>",
         )
     )  # fmt: skip
     fig.add_hline(y=0, line={"color": "#666", "width": 1})
     extra = f", coloured by {color_by}" if color_by else ""
     fig.update_layout(
         title={"text": title or f"Dependence of phi on {feature}{extra}"},
-        xaxis={"title": {"text": feature}},
+        xaxis={"title": {"text": feature}}
+        | ({"categoryorder": "array", "categoryarray": cats[feature]} if feature in cats else {}),
         yaxis={"title": {"text": f"phi({feature})"}},
         height=420,
     )
