@@ -45,6 +45,9 @@ _AXIS = {
     "ticks": "outside",
     "tickcolor": "#888",
     "title": {"standoff": 10},
+    # names are text even when they look like numbers (columns 10, 2, 33; layers "5", "0"):
+    # plotly would otherwise put them on a numeric axis, out of order or dropped
+    "autotypenumbers": "strict",
 }
 
 TEMPLATE = go.layout.Template(
