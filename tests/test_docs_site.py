@@ -23,19 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from tests._browser import chromium
+
 SITE = Path(__file__).resolve().parents[1] / "docs" / "_build" / "html"
 REQUIRE = os.environ.get("INTERPKIT_DOCS_REQUIRE_SITE") == "1"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 GALLERY_PAGE = "auto_examples/gp_kernels.html"
 API_PAGE = "api/generated/interpkit.LassoExplainer.html"
 
@@ -68,17 +59,7 @@ def driver(site, tmp_path_factory):
     reason = _browser_missing()
     if reason:
         pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    drv = chromium(tmp_path_factory.mktemp("profile"), logs=True)
     yield drv
     drv.quit()
 

@@ -17,22 +17,12 @@ import pandas as pd
 import pytest
 
 import interpkit
+from tests._browser import chromium
 
 pytest.importorskip("glmnet")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 EVIL = "<script>alert(1)</script>"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 
 pytestmark = [
     pytest.mark.slow,
@@ -69,16 +59,7 @@ def report_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(report_file, tmp_path_factory):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium(tmp_path_factory.mktemp("profile"), logs=True)
     driver.get(report_file.resolve().as_uri())
     # plotly draws after load; wait until every figure has its SVG (or give up after 20 s)
     deadline = time.time() + 20
@@ -142,18 +123,7 @@ def test_script_named_feature_is_text_and_did_not_run(browser):
 
 def test_text_and_tables_readable_without_javascript(report_file, tmp_path):
     """With JavaScript off the text, tables and provenance are still there."""
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.add_experimental_option(
-        "prefs", {"profile.managed_default_content_settings.javascript": 2}
-    )
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium(tmp_path / "profile", javascript=False)
     try:
         driver.get(report_file.resolve().as_uri())
         body = driver.find_element("tag name", "body").text

@@ -33,24 +33,13 @@ import pytest
 
 import interpkit
 from interpkit.report import Report
+from tests._browser import chromium
 from tests._overlap import TEXT_BOXES_JS, outside, overlaps
 
 pytest.importorskip("glmnet")
 pytest.importorskip("interpret")  # the EBM results
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--hide-scrollbars",
-)
 WIDTHS = (1280, 820)  # a laptop window and a narrow one (half a screen)
 
 pytestmark = [
@@ -221,15 +210,7 @@ def _analysis_report() -> Report:
 
 
 def _driver(profile):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    return chromium(profile, extra_flags=("--hide-scrollbars",))
 
 
 def _open(driver, path, width: int) -> None:
