@@ -314,6 +314,18 @@ class Explainer(BaseEstimator):
         """
         return self
 
+    def _reference_fit_params(self, n_jobs: int | None) -> dict[str, Any]:
+        """Parameters that let the reference fit of a stability run use ``n_jobs`` workers.
+
+        Scope ``"rows"`` fits the reference on all rows before any replicate,
+        so on two cores it would leave one idle for a whole fit. Only
+        parameters that leave the fit's numbers unchanged qualify (an EBM's
+        outer bags fit side by side, merged in order); the default, none,
+        fits the reference in one process with the backend's joblib calls in
+        sequence.
+        """
+        return {}
+
     def _stability_setup(self, scope: str, X: Any, y: Any, options: dict[str, Any]) -> dict:
         """Validate a scope's options once, before any replicate; what replicates share.
 

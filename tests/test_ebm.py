@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from joblib import parallel_config
 from sklearn.base import clone
 
 pytest.importorskip("interpret")
@@ -12,6 +13,7 @@ pytest.importorskip("interpret")
 from interpkit import load  # noqa: E402
 from interpkit.adapters.ebm import EBMExplainer  # noqa: E402
 from interpkit.adapters.ebm.shapes import bin_index  # noqa: E402
+from interpkit.stability.engine import keep_reference  # noqa: E402
 from tests import contract  # noqa: E402
 
 FAST = {"outer_bags": 3, "max_rounds": 200, "interactions": 0}
@@ -318,3 +320,25 @@ def test_stability_accepts_a_rare_category_missing_from_some_resamples():
         assert float(local.sel(feature="g").isel(sample=0)) == 0.0
     # the explainer itself was not changed by stability()
     assert ebm.categories is None
+
+
+def test_reference_fit_uses_the_run_workers_with_the_same_numbers():
+    """The fit to all rows takes the run's n_jobs for its outer bags; the model is the same."""
+    X, y = _additive(n=120)
+    ebm = EBMExplainer(**{**FAST, "outer_bags": 4}, random_state=0)
+    assert ebm._reference_fit_params(2) == {"n_jobs": 2}
+    assert ebm._reference_fit_params(1) == {} and ebm._reference_fit_params(None) == {}
+    assert EBMExplainer(n_jobs=3)._reference_fit_params(2) == {}  # the user's own choice
+    kw = dict(n_boot=2, random_state=1, progress=False)
+    with keep_reference() as serial_ref:
+        serial = ebm.stability(X, y, n_jobs=1, **kw)
+    with keep_reference() as parallel_ref, parallel_config(backend="threading"):
+        parallel = ebm.stability(X, y, n_jobs=2, **kw)
+    assert parallel_ref[0].ebm_.n_jobs == 2 and serial_ref[0].ebm_.n_jobs == 1
+    assert parallel_ref[0].n_jobs == 1  # the explainer's parameter is restored
+    np.testing.assert_array_equal(
+        np.concatenate(serial_ref[0].ebm_.term_scores_),
+        np.concatenate(parallel_ref[0].ebm_.term_scores_),
+    )
+    assert serial.reference.values.equals(parallel.reference.values)
+    assert serial.replicates.equals(parallel.replicates)

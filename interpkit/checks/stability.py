@@ -56,6 +56,8 @@ def check_stability_independent_of_n_jobs(
         if serial.predictions is not None:
             np.testing.assert_array_equal(serial.predictions.values, parallel.predictions.values)
         pd.testing.assert_frame_equal(serial.summary(), parallel.summary())
+        # the fit to all rows may use the workers too (an EBM's bags), never other numbers
+        assert serial.reference.values.equals(parallel.reference.values), "reference differs"
     index = serial.summary().index  # (class, feature) for K-class results
     if "feature" in (index.names or []):
         index = index.get_level_values("feature")

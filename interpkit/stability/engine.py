@@ -116,7 +116,7 @@ def run_stability(
         seeds = rng.randint(_INT32, size=n_boot)
         if scope == "rows":
             reference, shared = _rows_reference(
-                explainer, X, y, rng, scheme, subsample_fraction, tags.sample_weight
+                explainer, X, y, rng, scheme, subsample_fraction, tags.sample_weight, n_jobs
             )
             sink = _reference_sink.get()
             if sink is not None:
@@ -318,6 +318,7 @@ def _rows_reference(
     scheme: str,
     subsample_fraction: float,
     weighted: bool,
+    n_jobs: int | None = None,
 ) -> tuple[Explainer, dict[str, Any]]:
     """Fit the reference on all rows; the validated data every replicate resamples."""
     from sklearn.base import clone
@@ -338,9 +339,19 @@ def _rows_reference(
     explainer._check_user_params()
     X_arr, names, codec = explainer._encode_fit(X)
     y_arr = check_y(y, X_arr.shape[0], task=explainer._task())
-    with sequential_inner_joblib():  # a forest's own joblib calls: as in every replicate
-        # the codec only where there is one: adapters' own _fit_checked need not take it
-        reference._fit_checked(X_arr, y_arr, names, **({"codec": codec} if codec else {}))
+    # the codec only where there is one: adapters' own _fit_checked need not take it
+    codec_arg = {"codec": codec} if codec else {}
+    parallel = reference._reference_fit_params(n_jobs)
+    if parallel:  # the same numbers on n_jobs workers: no core idles during this fit
+        before = {k: reference.get_params()[k] for k in parallel}
+        reference.set_params(**parallel)
+        try:
+            reference._fit_checked(X_arr, y_arr, names, **codec_arg)
+        finally:
+            reference.set_params(**before)
+    else:
+        with sequential_inner_joblib():  # a forest's own joblib calls: as in every replicate
+            reference._fit_checked(X_arr, y_arr, names, **codec_arg)
     n = X_arr.shape[0]
     shared = {
         "X": X_arr,

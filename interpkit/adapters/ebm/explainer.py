@@ -387,6 +387,13 @@ max_rounds, min_samples_leaf, validation_size : optional
             kind="local",
         )
 
+    def _reference_fit_params(self, n_jobs: int | None) -> dict[str, Any]:
+        # InterpretML fits the outer bags side by side and merges them in bag order: the
+        # same model for any n_jobs (tested), so the reference fit takes the run's workers
+        if self.n_jobs == 1 and n_jobs is not None and n_jobs != 1:
+            return {"n_jobs": n_jobs}
+        return {}
+
     def _stability_context(self) -> dict[str, Any]:
         return {"grid": self.grid_, "terms": list(self.term_names_)}
 
@@ -421,14 +428,7 @@ max_rounds, min_samples_leaf, validation_size : optional
         check_is_fitted(self)
 
     def _check_params(self) -> None:
-        inputs.check_params(self)
-        clash = set(self.ebm_params or {}) & {"feature_names", "feature_types", "n_jobs"}
-        clash |= set(self.ebm_params or {}) & {"random_state", *_FORWARDED}
-        if clash:
-            raise ValueError(
-                f"ebm_params sets {sorted(clash)}, which are EBMExplainer parameters; "
-                "pass them to EBMExplainer directly"
-            )
+        inputs.check_params(self, _FORWARDED)
 
     def _resolve_task(self, y: Any) -> str:
         return inputs.resolve_task(self, y)

@@ -65,14 +65,21 @@ def fit_task(est: Any, y: np.ndarray) -> str:
     return "binary" if pd.unique(np.asarray(y)).size <= 2 else "multiclass"
 
 
-def check_params(est: Any) -> None:
-    """EBMExplainer's own parameters (not InterpretML's)."""
+def check_params(est: Any, forwarded: tuple[str, ...] = ()) -> None:
+    """EBMExplainer's own parameters (not InterpretML's); ``forwarded``: those it passes on."""
     if est.task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {est.task!r}")
     if not (isinstance(est.n_grid, int | np.integer) and est.n_grid >= 2):
         raise ValueError(f"n_grid must be an integer >= 2, got {est.n_grid!r}")
     if est.ebm_params is not None and not isinstance(est.ebm_params, dict):
         raise TypeError(f"ebm_params must be a dict, got {type(est.ebm_params).__name__}")
+    own = {"feature_names", "feature_types", "n_jobs", "random_state", *forwarded}
+    clash = set(est.ebm_params or {}) & own
+    if clash:
+        raise ValueError(
+            f"ebm_params sets {sorted(clash)}, which are EBMExplainer parameters; "
+            "pass them to EBMExplainer directly"
+        )
 
 
 def prepared(est: Any, X: Any, y: Any) -> Any:
