@@ -9,7 +9,7 @@ the parallel speed-up of retraining stability.
    target=0, return_convergence_delta=True)`` (the same call: Captum with
    ``target=None`` on an (n, 1) output is about 2x slower, its own cost).
    interpkit also checks the input, runs the model on the rows and the
-   baseline (for ``base_value``) and builds the named result (~7 ms of xarray).
+   baseline (for ``base_value``) and builds the named result (~2 ms in all).
    Goal: interpkit / captum <= 1.05. Two measures: the wall-time ratio of the
    two calls (medians, contestants alternating) and, robust to the load of a
    shared machine, the in-call share: the time of ``explain`` outside

@@ -20,8 +20,10 @@ estimators that take ``sample_weight``):
 
 interpkit also fits the reference model on all rows (B + 1 fits) and keeps
 shape functions per replicate; the loop does neither, so the ideal ratio
-(b) / (a) is (B + 1) / B. The speed-up (b) / (c) needs two free cores. The
-loop's term importances must equal interpkit's exactly (the same models).
+(b) / (a) is (B + 1) / B. With ``n_jobs=2`` the reference fit runs its outer
+bags on both workers (the same model), so the ideal speed-up (b) / (c) is
+(B + 1) / (B / 2 + 1 / 2) = 2; it needs two free cores. The loop's term
+importances must equal interpkit's exactly (the same models).
 
 ``--quick`` runs 600 rows, B = 3, 2 outer bags as a smoke check (seconds).
 """
