@@ -158,10 +158,6 @@ def test_per_class_true_refusals_name_the_way_out(iris):
         ImportanceExplainer(DecisionTreeClassifier(), method="mdi", per_class=True).fit(X, y == 0)
     with pytest.raises(ValueError, match="needs a classifier"):
         ImportanceExplainer(RandomForestRegressor(3), per_class=True).fit(X, y.astype(float))
-    with pytest.raises(ValueError, match="oob"):
-        ImportanceExplainer(
-            RandomForestClassifier(5), method="permutation", permutation_data="oob", per_class=True
-        ).fit(X, y)
     with pytest.raises(ValueError, match="per_class must be"):
         ImportanceExplainer(DecisionTreeClassifier(), per_class="yes").fit(X, y)
 
@@ -193,3 +189,47 @@ def test_benchmark_quick(capsys):
     assert out["max_abs_difference"] < 1e-12  # the same numbers as scikit-learn's
     assert np.isfinite(out["ratio"]) and out["ratio"] > 0
     assert "ratio" in capsys.readouterr().out
+
+
+def test_oob_permutation_per_class_is_breimans_class_accuracy_drop(iris):
+    """Per tree, the classes' recall drops weighted by their out-of-bag share add up to the
+    accuracy drop (the same permutations); the per-class values equal a hand-written loop."""
+    from interpkit.adapters.sklearn.mdi_plus import copy_groups
+
+    X, y = iris
+    forest = RandomForestClassifier(n_estimators=1, max_depth=3, random_state=0)
+    kw = dict(method="permutation", permutation_data="oob", n_repeats=4, random_state=2)
+    per = ImportanceExplainer(forest, **kw).fit(X, y)
+    overall = ImportanceExplainer(forest, per_class=False, **kw).fit(X, y)
+    assert per.per_class_ and per.importances_.shape == (4, 3)
+    assert per.explain().values.dims == ("feature", "class")
+    tree, inbag = per.estimator_.estimators_[0], per.estimator_.estimators_samples_[0]
+    Xa, codes = X.to_numpy(), np.searchsorted(per.classes_, y.to_numpy())
+    groups = copy_groups(Xa)  # iris has duplicate rows: a copy of an in-bag row is in-bag
+    oob = ~np.isin(groups, groups[inbag])
+    share = np.bincount(codes[oob], minlength=3) / oob.sum()
+    np.testing.assert_allclose(per.importances_ @ share, overall.importances_, atol=1e-12)
+    # the loop: the tree's seed, sklearn's permutations, each class's accuracy on its rows
+    seed = np.random.RandomState(2).randint(np.iinfo(np.int32).max, size=1)[0]
+    for k in range(3):
+        rows = codes[oob] == k
+
+        def recall(est, Xs, ys, rows=rows, k=k):
+            return np.mean(est.predict(Xs[rows]) == k)
+
+        ref = permutation_importance(
+            tree, Xa[oob], codes[oob], scoring=recall, n_repeats=4, random_state=int(seed)
+        )
+        np.testing.assert_allclose(per.importances_[:, k], ref.importances_mean, atol=1e-12)
+    # a feature the classes depend on differs by class (petal length separates setosa)
+    assert not np.allclose(per.importances_[:, 0], per.importances_[:, 1])
+
+
+def test_oob_per_class_follows_auto_and_scoring(iris):
+    X, y = iris
+    kw = dict(method="permutation", permutation_data="oob", n_repeats=2, random_state=0)
+    forest = RandomForestClassifier(n_estimators=5, random_state=0)
+    assert not ImportanceExplainer(forest, scoring="balanced_accuracy", **kw).fit(X, y).per_class_
+    assert not ImportanceExplainer(forest, **kw).fit(X, y == 0).per_class_  # two classes
+    with pytest.raises(ValueError, match="not available for MDI\\+"):
+        ImportanceExplainer(forest, method="mdi_plus", per_class=True).fit(X, y)

@@ -413,7 +413,7 @@ class ImportanceExplainer(Explainer):
         # the trees of a classifier forest were fit on class codes 0..K-1
         codes = np.searchsorted(forest.classes_, y) if self.is_classifier_ else y
         self.importances_, self.importances_std_, self.oob_tree_score_ = oob_permutation(
-            forest, X, codes, self.scoring, self.n_repeats, self.random_state
+            forest, X, codes, self.scoring, self.n_repeats, self.random_state, self.per_class_
         )
 
     def _check_params(self) -> None:

@@ -115,12 +115,18 @@ def oob_permutation(
     scoring: Any,
     n_repeats: int,
     random_state: Any,
+    per_class: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Breiman's permutation importance: each tree on its out-of-bag rows.
 
     For every tree, :func:`sklearn.inspection.permutation_importance` on the
     rows outside its bootstrap sample (a row with a copy in the sample counts
-    as in-bag), with a seed per tree drawn from ``random_state``.
+    as in-bag), with a seed per tree drawn from ``random_state``. With
+    ``per_class`` (classifiers), Breiman's per-class version, as in R's
+    ``randomForest``: the drop in each class's accuracy on its own
+    out-of-bag rows (its recall), with the permutations of the overall score,
+    so per tree the classes' drops weighted by their share of the
+    out-of-bag rows add up to the drop in accuracy.
 
     Parameters
     ----------
@@ -132,7 +138,7 @@ def oob_permutation(
 
     Returns
     -------
-    mean, std : ndarray, shape (n_features,)
+    mean, std : ndarray, shape (n_features,), or (n_features, n_classes) with ``per_class``
         Over all (tree, repeat) pairs of the drop in score.
     tree_score : float
         Mean score of the trees on their out-of-bag rows.
@@ -151,12 +157,30 @@ def oob_permutation(
         oob = ~np.isin(groups, groups[inbag])
         if oob.sum() < 2:
             continue
+        scorer = _class_recalls(len(forest.classes_)) if per_class else scoring
         result = permutation_importance(
-            tree, X[oob], codes[oob], scoring=scoring, n_repeats=n_repeats, random_state=int(seed)
+            tree, X[oob], codes[oob], scoring=scorer, n_repeats=n_repeats, random_state=int(seed)
         )
-        drops.append(result.importances)
+        if per_class:  # one result per class: (n_features, n_repeats, n_classes)
+            drops.append(np.stack([result[k].importances for k in sorted(result)], axis=-1))
+        else:
+            drops.append(result.importances)
         scores.append(check_scoring(tree, scoring=scoring)(tree, X[oob], codes[oob]))
     if not drops:
         raise ValueError("no tree has two or more out-of-bag rows; use more data")
-    drops = np.concatenate(drops, axis=1)  # (n_features, n_trees * n_repeats)
+    drops = np.concatenate(drops, axis=1)  # (n_features, n_trees * n_repeats[, n_classes])
     return drops.mean(axis=1), drops.std(axis=1), float(np.mean(scores))
+
+
+def _class_recalls(n_classes: int) -> dict[str, Any]:
+    """Scorers of each class code's accuracy on its own rows (NaN-free: 0 without rows)."""
+
+    def recall(k: int) -> Any:
+        def score(est: Any, X: np.ndarray, y: np.ndarray) -> float:
+            rows = y == k
+            return float(np.mean(est.predict(X[rows]) == k)) if rows.any() else 0.0
+
+        return score
+
+    # zero-padded names, so sorted() gives class order
+    return {f"class_{k:04d}": recall(k) for k in range(n_classes)}

@@ -63,9 +63,10 @@ def resolve_per_class(explainer: Any, est: Any, y: np.ndarray) -> bool:
     ``"auto"``: per class for a classifier of three or more classes, by
     holdout permutation when it has ``predict_proba`` and ``scoring`` is None
     (``scoring`` with ``per_class=True`` only scores tuning and
-    ``test_score_``), by MDI when the estimator is one of
+    ``test_score_``), by out-of-bag permutation (each class's accuracy on
+    its rows) when ``scoring`` is None, by MDI when the estimator is one of
     :data:`MDI_PER_CLASS_TYPES` with a Gini or entropy criterion. Never for
-    MDI+ or out-of-bag permutation.
+    MDI+.
     """
     per_class, method, scoring = explainer.per_class, explainer.method, explainer.scoring
     auto = isinstance(per_class, str) and per_class == "auto"
@@ -74,10 +75,9 @@ def resolve_per_class(explainer: Any, est: Any, y: np.ndarray) -> bool:
     n_classes = np.unique(y).size if explainer.is_classifier_ else 0
     if per_class is False or (auto and n_classes < 3):
         return False
-    if method == "mdi_plus" or (method == "permutation" and explainer.permutation_data == "oob"):
+    if method == "mdi_plus":
         if per_class is True:
-            where = "MDI+" if method == "mdi_plus" else "permutation_data='oob'"
-            raise ValueError(f"per_class=True is not available for {where}; use per_class=False")
+            raise ValueError("per_class=True is not available for MDI+; use per_class=False")
         return False
     if method == "mdi":
         ok = _mdi_applies(est)
@@ -85,6 +85,9 @@ def resolve_per_class(explainer: Any, est: Any, y: np.ndarray) -> bool:
             f"per-class MDI needs one of {MDI_PER_CLASS_TYPES} grown with criterion in "
             f"{_CRITERIA}, got {type(est).__name__}"
         )
+    elif explainer.permutation_data == "oob":  # class recalls: predict is enough
+        ok = scoring is None or per_class is True
+        why = "per_class with permutation_data='oob'"
     else:
         ok = hasattr(est, "predict_proba") and (scoring is None or per_class is True)
         why = f"per-class permutation importance needs predict_proba ({type(est).__name__})"
