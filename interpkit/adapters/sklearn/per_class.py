@@ -133,6 +133,17 @@ def permutation_per_class(
     seed = check_random_state(random_state).randint(np.iinfo(np.int32).max + 1)
     onehot = (np.asarray(y)[:, None] == np.asarray(est.classes_)[None, :]).astype(np.float64)
     base = ovr_log_loss(onehot, np.asarray(est.predict_proba(X), float), sample_weight)
+    if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":  # the copies predicted together
+        from interpkit.adapters.sklearn.permutation import shuffled_scores
+
+        def loss(proba: np.ndarray) -> np.ndarray:
+            return ovr_log_loss(onehot, np.asarray(proba, float), sample_weight)
+
+        drops = shuffled_scores(est.predict_proba, X, loss, n_repeats, seed) - base
+        return Bunch(
+            importances_mean=drops.mean(axis=1), importances_std=drops.std(axis=1),
+            importances=drops,
+        )  # fmt: skip
     drops = np.empty((X.shape[1], n_repeats, onehot.shape[1]))
     for j in range(X.shape[1]):
         rng = check_random_state(seed)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-__all__ = ["permutation_importance"]
+__all__ = ["permutation_importance", "shuffled_scores"]
 
 MAX_BYTES = 64 * 2**20  # shuffled copies predicted in one call
 
@@ -71,9 +71,35 @@ def permutation_importance(
             random_state=random_state, sample_weight=sample_weight,
         )  # fmt: skip
     X = np.asarray(X)
-    n, p = X.shape
     seed = check_random_state(random_state).randint(np.iinfo(np.int32).max + 1)
     baseline = metric(y, estimator.predict(X), sample_weight)
+    scores = shuffled_scores(
+        estimator.predict, X, lambda pred: metric(y, pred, sample_weight), n_repeats, seed,
+        max_bytes,
+    )  # fmt: skip
+    importances = baseline - scores
+    return Bunch(
+        importances_mean=np.mean(importances, axis=1),
+        importances_std=np.std(importances, axis=1),
+        importances=importances,
+    )
+
+
+def shuffled_scores(
+    predict: Callable,
+    X: np.ndarray,
+    score: Callable,
+    n_repeats: int,
+    seed: int,
+    max_bytes: int = MAX_BYTES,
+) -> np.ndarray:
+    """``score(predict(copy))`` of every shuffled copy, shape (n_features, n_repeats, ...).
+
+    The copies are scikit-learn's (``seed`` the one it draws from
+    ``random_state``), predicted together in calls of at most ``max_bytes``
+    of copies; ``score`` may return a scalar or an array (e.g. one per class).
+    """
+    n, p = X.shape
     columns = np.empty((p, n_repeats, n), dtype=X.dtype)
     for j in range(p):  # scikit-learn's shuffles, column by column
         rng = check_random_state(seed)
@@ -85,22 +111,17 @@ def permutation_importance(
             columns[j, r] = column
     jobs = [(j, r) for j in range(p) for r in range(n_repeats)]
     per_batch = max(1, int(max_bytes) // max(1, X.nbytes))
-    scores = np.empty((p, n_repeats))
+    scores: dict[tuple[int, int], Any] = {}
     for start in range(0, len(jobs), per_batch):
         batch = jobs[start : start + per_batch]
         copies = np.broadcast_to(X, (len(batch), n, p)).copy()
         for k, (j, r) in enumerate(batch):
             copies[k, :, j] = columns[j, r]
-        pred = np.asarray(estimator.predict(copies.reshape(-1, p)))
+        pred = np.asarray(predict(copies.reshape(-1, p)))
         pred = pred.reshape(len(batch), n, *pred.shape[1:])
         for k, (j, r) in enumerate(batch):
-            scores[j, r] = metric(y, pred[k], sample_weight)
-    importances = baseline - scores
-    return Bunch(
-        importances_mean=np.mean(importances, axis=1),
-        importances_std=np.std(importances, axis=1),
-        importances=importances,
-    )
+            scores[j, r] = score(pred[k])
+    return np.array([[scores[j, r] for r in range(n_repeats)] for j in range(p)], dtype=float)
 
 
 def _plain_metric(estimator: Any, X: Any, scoring: Any) -> Callable | None:
