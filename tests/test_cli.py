@@ -262,7 +262,8 @@ def test_binary_target_index_column_and_text_columns(capsys, tmp_path):
     assert table.task == "binary" and table.classes == [0, 1]
     out = tmp_path / "r.html"
     code, _, err = run(
-        capsys, "explain", "--data", path, "--target", "y", "--method", "lasso,mdi-rf",
+        capsys, "explain", "--data", path, "--target", "y",
+        "--method", "lasso,mdi-rf,permutation-rf",
         "--n-boot", 2, "--n-jobs", 1, "--no-progress", "--out", out,
     )  # fmt: skip
     assert code == 0, err
@@ -271,6 +272,8 @@ def test_binary_target_index_column_and_text_columns(capsys, tmp_path):
     html = out.read_text()
     assert "How the data were read" in html and "root of the Brier score" in html
     assert "analysed as regression" not in html  # no flag: the target was not regressed
+    assert "drop in held-out accuracy when the feature is shuffled" in html
+    assert "R²" not in html.split("Random forest, permutation importance")[-1][:2000]
 
 
 def test_directory_as_data(capsys, tmp_path):

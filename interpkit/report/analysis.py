@@ -156,9 +156,12 @@ def _add_generic_section(report: Report, name: str, explainer, result, rmse, top
     from interpkit import plots
 
     spec = METHODS[name]
+    values = spec.values
+    if getattr(explainer, "is_classifier_", False):  # a classifier's default score
+        values = values.replace("R²", "accuracy")
     report.add_heading(spec.label)
     report.add_text(
-        f"Values: {spec.values}."
+        f"Values: {values}."
         + (f" Held-out RMSE {rmse:.3g}." if rmse is not None else "")
         + f" Mean rank agreement between resamples (Kendall's τ): "
         f"{result.rank_agreement():.2f} (1 = every resample orders the features the same)."
