@@ -172,15 +172,16 @@ def oob_permutation(
     return drops.mean(axis=1), drops.std(axis=1), float(np.mean(scores))
 
 
-def _class_recalls(n_classes: int) -> dict[str, Any]:
-    """Scorers of each class code's accuracy on its own rows (NaN-free: 0 without rows)."""
+def _class_recalls(n_classes: int) -> Any:
+    """A scorer of each class code's accuracy on its own rows (0 without rows), one
+    ``predict`` per shuffled copy; zero-padded names, so sorted() gives class order."""
 
-    def recall(k: int) -> Any:
-        def score(est: Any, X: np.ndarray, y: np.ndarray) -> float:
+    def score(est: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
+        pred = est.predict(X)
+        out = {}
+        for k in range(n_classes):
             rows = y == k
-            return float(np.mean(est.predict(X[rows]) == k)) if rows.any() else 0.0
+            out[f"class_{k:04d}"] = float(np.mean(pred[rows] == k)) if rows.any() else 0.0
+        return out
 
-        return score
-
-    # zero-padded names, so sorted() gives class order
-    return {f"class_{k:04d}": recall(k) for k in range(n_classes)}
+    return score
