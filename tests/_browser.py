@@ -8,6 +8,9 @@ from typing import Any
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+# the browser's own pages and inline data, never network requests (Chromium 150 loads a
+# chrome-untrusted:// page of its own at start)
+INTERNAL_SCHEMES = ("chrome://", "chrome-untrusted://", "about:", "data:")
 FLAGS = (
     "--headless",
     "--no-sandbox",

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._browser import chromium
+from tests._browser import INTERNAL_SCHEMES, chromium
 
 SITE = Path(__file__).resolve().parents[1] / "docs" / "_build" / "html"
 REQUIRE = os.environ.get("INTERPKIT_DOCS_REQUIRE_SITE") == "1"
@@ -96,7 +96,7 @@ def _open(driver, page: str, ready_js: str = "return true", timeout: float = 20)
         e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
     }
     site = SITE.resolve().as_uri()
-    outside = sorted(u for u in urls if not u.startswith((site, "data:", "chrome://", "about:")))
+    outside = sorted(u for u in urls if not u.startswith((site, *INTERNAL_SCHEMES)))
     return {"ready": ready, "errors": errors, "outside": outside, "urls": urls}
 
 

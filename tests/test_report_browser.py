@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import interpkit
-from tests._browser import chromium
+from tests._browser import INTERNAL_SCHEMES, chromium
 
 pytest.importorskip("glmnet")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
@@ -97,7 +97,7 @@ def test_no_network_request(browser, report_file):
     assert report_file.resolve().as_uri() in urls
     # the page itself and the browser's own chrome:// pages; nothing from a network
     # (plotly.js is inline, no fonts, images or scripts are fetched)
-    outside = [u for u in urls if not u.startswith(("file://", "chrome://", "data:"))]
+    outside = [u for u in urls if not u.startswith(("file://", *INTERNAL_SCHEMES))]
     assert outside == []
     assert [u for u in urls if u.startswith("file://")] == [report_file.resolve().as_uri()]
 
