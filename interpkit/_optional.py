@@ -28,6 +28,8 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "ray": ("ray", "distributed"),
     "kaleido": ("kaleido", "static"),
     "lightgbm": ("lightgbm", "boosting"),
+    "xgboost": ("xgboost", "boosting"),
+    "catboost": ("catboost", "boosting"),
 }
 
 # backends that need other backends of the same extra (a GP needs torch and gpytorch)

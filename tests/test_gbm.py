@@ -152,3 +152,24 @@ def test_local_contributions_are_the_librarys_and_add_to_the_margin(kind):
         local = ex.explain(X[:10])
         total = local.values.sum("feature").to_numpy() + local.base_value.to_numpy()
         np.testing.assert_allclose(total, _raw(ex.model_, X[:10]), atol=1e-4)
+
+
+def test_default_estimator_names_the_extra_and_xgboost_needs_no_lightgbm():
+    import sys
+    from unittest import mock
+
+    X, y = _data("binary")
+    with mock.patch.dict(sys.modules, {"lightgbm": None}):  # as if lightgbm were not installed
+        with pytest.raises(ImportError, match=r"interpkit\[boosting\]"):
+            BoostingImportanceExplainer().fit(X, y)
+        ex = BoostingImportanceExplainer(
+            xgb.XGBClassifier(n_estimators=10, max_depth=3), random_state=0
+        ).fit(X, y)
+        score = ex.model_.get_booster().get_score(importance_type="total_gain")
+        expected = [score.get(f"f{j}", 0.0) for j in range(4)]
+        np.testing.assert_allclose(ex.explain().to_numpy(), expected)
+        local = ex.explain(X[:10])
+        total = local.values.sum("feature").to_numpy() + local.base_value.to_numpy()
+        np.testing.assert_allclose(total, _raw(ex.model_, X[:10]), atol=1e-4)
+        result = ex.stability(X, y, n_boot=2, random_state=0, progress=False)
+        assert result.replicates.values.sizes["replicate"] == 2

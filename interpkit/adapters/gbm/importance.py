@@ -74,9 +74,11 @@ class BoostingImportanceExplainer(Explainer):
     def _base(self) -> Any:
         if self.estimator is not None:
             return self.estimator
-        from lightgbm import LGBMRegressor
+        # the default needs lightgbm: an error naming the extra, not a bare ImportError
+        from interpkit._optional import import_backend
 
-        return LGBMRegressor(n_estimators=100, verbose=-1)
+        lightgbm = import_backend("lightgbm", "BoostingImportanceExplainer's default estimator")
+        return lightgbm.LGBMRegressor(n_estimators=100, verbose=-1)
 
     def _task(self) -> str:
         from sklearn.base import is_classifier
