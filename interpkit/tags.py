@@ -58,6 +58,10 @@ class ExplainerTags:
         It takes the user's table as it comes: text, ``category``, boolean
         and missing values (a scikit-learn pipeline, an EBM, LightGBM and
         CatBoost), instead of refusing them.
+    encodes_text : bool
+        It one-hot encodes text, ``category`` and boolean columns itself
+        (glmnet) and explains the encoded columns; missing numbers are still
+        refused.
     """
 
     input_kind: str = "tabular"
@@ -69,6 +73,7 @@ class ExplainerTags:
     requires_y: bool = True
     explains_rows: bool = True
     raw_table: bool = False
+    encodes_text: bool = False
 
     def __post_init__(self) -> None:
         if self.input_kind not in INPUT_KINDS:

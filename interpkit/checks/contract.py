@@ -106,7 +106,14 @@ def check_bad_X(explainer: Any, X: pd.DataFrame, y: Any) -> None:
     with raises(ValueError, match="infinite"):
         est.fit(with_inf, y)
     with_text = X.assign(colour=["red", "blue"] * (len(X) // 2) + ["red"] * (len(X) % 2))
-    if not raw:
+    if est.__interpkit_tags__().encodes_text:  # one level against the other, named
+        names = clone(explainer).fit(with_text, y).explain().feature_names
+        if "colour=red" not in names or "colour=blue" in names:
+            raise AssertionError(
+                f"a text column with levels blue, red should be explained as 'colour=red' "
+                f"(blue the reference level), got features {names}"
+            )
+    elif not raw:
         with raises(TypeError, match="non-numeric columns.*colour"):
             est.fit(with_text, y)
     with raises(ValueError, match="1-D"):

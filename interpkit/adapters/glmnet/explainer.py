@@ -22,6 +22,7 @@ import xarray as xr
 from interpkit._available import available_if
 from interpkit.adapters import _sklearn_compat
 from interpkit.adapters.glmnet import multinomial as _mn
+from interpkit.adapters.glmnet.design import DesignMixin
 from interpkit.adapters.glmnet.fitpath import fit_path
 from interpkit.adapters.glmnet.pathcv import (
     LOSSES,
@@ -43,7 +44,7 @@ _TASKS = {"gaussian": "regression", "binomial": "binary", "multinomial": "multic
 LAMBDA_CHOICES = ("lambda_min", "lambda_1se")
 
 
-class ElasticNetExplainer(Explainer):
+class ElasticNetExplainer(DesignMixin, Explainer):
     """Elastic-net GLM (glmnet) with the full path, K-fold CV and explanations.
 
     Minimises ``loss/N + lambda * (alpha * |b|_1 + (1 - alpha)/2 * |b|_2^2)``
@@ -86,6 +87,12 @@ class ElasticNetExplainer(Explainer):
     random_state : int, optional
         Seeds the CV folds when ``cv`` is an int.
     tol, max_iter : convergence settings passed to glmnet.
+    feature_level : {"encoded", "original"}, default "encoded"
+        For a DataFrame with text, category or boolean columns, which glmnet
+        is fit on as a one-hot design (reference level first, a missing
+        value its own level; see :mod:`interpkit.adapters.glmnet.design`):
+        ``"encoded"`` explains the design's ``column=level`` columns;
+        ``"original"`` sums per-row contributions into the user's columns.
 
     Attributes
     ----------
@@ -134,6 +141,7 @@ class ElasticNetExplainer(Explainer):
         random_state: int | None = None,
         tol: float = 1e-7,
         max_iter: int = 100_000,
+        feature_level: str = "encoded",
     ) -> None:
         self.alpha = alpha
         self.family = family
@@ -148,13 +156,15 @@ class ElasticNetExplainer(Explainer):
         self.random_state = random_state
         self.tol = tol
         self.max_iter = max_iter
+        self.feature_level = feature_level
 
     def __interpkit_tags__(self) -> ExplainerTags:
         # "seed": the CV folds are drawn from random_state
         task = _TASKS.get(self.family, "regression")
         return dataclasses.replace(
-            super().__interpkit_tags__(), tasks=(task,), scopes=("rows", "seed")
-        )
+            super().__interpkit_tags__(), tasks=(task,), scopes=("rows", "seed"),
+            encodes_text=True,
+        )  # fmt: skip
 
     _sklearn_expected_failures = _sklearn_compat.CV_SPLITS  # checks that do not apply
 
@@ -222,6 +232,7 @@ class ElasticNetExplainer(Explainer):
         return ordered_matmul(X, self.coef_) + self.intercept_
 
     def _explain_global(self) -> Explanation:
+        self._original_level_refusal()
         if self.family == "multinomial":  # dims ("feature", "class")
             values, base = _mn.global_values(self, self._scaled(self.coef_))
             return self._explanation(values, base_value=base)
@@ -233,7 +244,9 @@ class ElasticNetExplainer(Explainer):
     def _explain_local(self, X: np.ndarray) -> Explanation:
         if self.family == "multinomial":  # dims ("sample", "feature", "class")
             values, base, data = _mn.local_values(self, X)
-            return self._explanation(values, base_value=base, data=data, kind="local")
+            return self._to_original(
+                self._explanation(values, base_value=base, data=data, kind="local")
+            )
         contrib = (X - self.feature_means_) * self.coef_
         base = float(self.intercept_ + self.feature_means_ @ self.coef_)
         coords = {"sample": np.arange(X.shape[0]), "feature": self._names()}
@@ -241,7 +254,9 @@ class ElasticNetExplainer(Explainer):
             contrib, dims=("sample", "feature"), coords=coords, name="contribution"
         )
         data = xr.DataArray(X, dims=("sample", "feature"), coords=coords, name="feature_value")
-        return self._explanation(values, base_value=base, data=data, kind="local")
+        return self._to_original(
+            self._explanation(values, base_value=base, data=data, kind="local")
+        )
 
     def _params_for_rows(self, rows: np.ndarray, seed: int) -> dict[str, Any]:
         if hasattr(self.cv, "split"):
@@ -389,7 +404,7 @@ class ElasticNetExplainer(Explainer):
         return float(self.lambda_choice)
 
     def _names(self) -> list[str]:
-        return [str(f) for f in self.feature_names_in_]
+        return self._design_names() or [str(f) for f in self.feature_names_in_]
 
     def _selected(self, coef: np.ndarray) -> np.ndarray:
         """Nonzero per feature (and lambda): in any class for multinomial."""
@@ -427,6 +442,7 @@ class ElasticNetExplainer(Explainer):
             "standardize": bool(self.standardize),
             "standardized_coef": bool(self.standardized_coef),
             "kind": kind,
+            **self._design_params(),
         }
         output = "prediction"
         if self.family == "binomial":
