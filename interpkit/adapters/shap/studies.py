@@ -22,7 +22,8 @@ from joblib import Parallel, delayed
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit.adapters.shap.model import build_background, choose_algorithm
+from interpkit.adapters.shap.background import build_background, coded
+from interpkit.adapters.shap.model import choose_algorithm
 from interpkit.explanation import Explanation
 
 if TYPE_CHECKING:
@@ -267,7 +268,9 @@ def baseline_sensitivity(
     names = explainer._names()
     out = {}
     for name, spec in backgrounds.items():
-        bg, w, desc = build_background(spec, explainer.background_source_, names, explainer.seed_)
+        bg, w, desc = build_background(
+            spec, explainer.background_source_, names, explainer.seed_, coded(explainer)
+        )
         algo = choose_algorithm(
             explainer.model_, explainer.output_, explainer.algorithm_, X.shape[1], w is not None
         )
