@@ -178,3 +178,17 @@ def test_kmeans_without_a_numeric_column_says_what_to_use():
     # the summary row of an all-text table is its modes
     ex = ShapExplainer(model=pipe, background="mean", random_state=0).fit(X)
     assert _decoded(ex).iloc[0]["colour"] == "c"
+
+
+def test_baseline_sensitivity_compares_summaries_and_a_given_frame_of_a_text_table(fitted):
+    from interpkit.adapters.shap.studies import baseline_sensitivity
+
+    X, pipe = fitted
+    ex = ShapExplainer(model=pipe, background=30, random_state=0).fit(X)
+    given = X.iloc[[5]]
+    study = baseline_sensitivity(ex, X.iloc[:3], {"mean": "mean", "row 5": given})
+    mean = ShapExplainer(model=pipe, background="mean").fit(X).explain(X.iloc[:3])
+    np.testing.assert_allclose(study.explanations["mean"].to_numpy(), mean.to_numpy(), atol=1e-9)
+    # one given row: the output of row 5 is the base value
+    base = np.ravel(study.explanations["row 5"].base_value)[0]
+    assert base == pytest.approx(pipe.predict(given)[0])

@@ -201,6 +201,7 @@ def explainer_background(
 ) -> tuple[np.ndarray, np.ndarray | None, str]:
     """:func:`build_background` for a ShapExplainer: a given DataFrame coded as its rows are."""
     codec = getattr(explainer, "input_codec_", None)
-    if codec is not None and isinstance(spec, pd.DataFrame):
-        spec = codec.encode(spec, what="background", fitted=True)
+    if codec is not None and isinstance(spec, pd.DataFrame):  # missing values allowed, as in X
+        given = codec.encode(spec, what="background", fitted=True)
+        return given, None, f"{given.shape[0]} given rows"
     return build_background(spec, rows, explainer._names(), seed, coded(explainer))
