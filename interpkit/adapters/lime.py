@@ -80,6 +80,10 @@ class LimeExplainer(WrappedModelExplainer):
     Values are LIME's feature weights (``as_map()``), not additive
     attributions; ``base_value`` is each row's local intercept and
     ``annotations["mean_local_r2"]`` the mean fit of the local surrogate.
+    A text, category or boolean column of a pipeline's table is LIME
+    categorical: its weight is that of "the row's label", ``data`` holds
+    the label's code and ``params["categories"]`` the labels, which the
+    figures show.
     """
 
     _rows_role = "LIME's training rows"
@@ -288,6 +292,8 @@ class LimeExplainer(WrappedModelExplainer):
                 "discretize_continuous": bool(self.discretize_continuous),
                 "random_state": self.random_state,
                 "kind": kind,
+                # data holds a text column's codes; figures name them by these labels
+                **_category_params(self.input_codec_),
             },
             output_name=output_label(self.model_, self.output_),
             annotations={"mean_local_r2": float(np.mean(scores))},
@@ -305,6 +311,13 @@ class LimeExplainer(WrappedModelExplainer):
 
     def _names(self) -> list[str]:
         return [str(f) for f in self.feature_names_in_]
+
+
+def _category_params(codec: Any) -> dict[str, Any]:
+    """The labels of the coded text/category columns, as an Explanation's params hold them."""
+    if codec is None or not codec.categories:
+        return {}
+    return {"categories": codec.describe()}
 
 
 def check_lime_rows(X: np.ndarray, codec: Any) -> None:

@@ -32,6 +32,7 @@ from interpkit.plots._common import (
     scheme_text,
     short_label,
 )
+from interpkit.plots._labels import categories, value_text
 from interpkit.plots.importance import contributions
 
 __all__ = ["ebm_contributions", "pair_heatmap", "shape_function", "term_importance"]
@@ -440,8 +441,9 @@ def ebm_contributions(
     names = [str(f) for f in row.coords["feature"].values]
     if expl.data is not None:
         data = expl.data.isel(sample=sample).to_numpy()
+        cats = categories(expl)  # a coded text column: its label, not its code
         names = [
-            n if not np.isfinite(v) else f"{n} = {fmt(float(v))}"
+            n if not np.isfinite(v) else f"{n} = {value_text(v, cats.get(n))}"
             for n, v in zip(names, data, strict=True)
         ]
     zero_terms = [

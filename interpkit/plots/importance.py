@@ -20,6 +20,7 @@ from interpkit.plots._common import (
     value_label,
     value_phrase,
 )
+from interpkit.plots._labels import categories, value_text
 
 __all__ = ["contributions", "importance"]
 
@@ -169,8 +170,12 @@ def contributions(
         n_rest = len(order) - top
         order = order[:top]
 
+    cats = categories(expl)  # a coded text column is named by its label, not its code
+
     def feat_label(j: int) -> str:
-        return f"{names[j]} = {fmt(float(data[j]))}" if data is not None else names[j]
+        if data is None:
+            return names[j]
+        return f"{names[j]} = {value_text(data[j], cats.get(names[j]))}"
 
     labels = ["base value", *[feat_label(j) for j in order]]
     values = [base, *contrib[order].tolist()]

@@ -29,6 +29,7 @@ from interpkit.plots._common import (
     scheme_text,
     top_order,
 )
+from interpkit.plots._labels import categories, discrete_scale, levels, value_text
 from interpkit.plots._shap_studies import (
     baseline_comparison,
     kernel_convergence,
@@ -65,25 +66,6 @@ def _local(expl: Any, func: str, need_data: bool = False) -> None:
         raise ValueError(f"{func}() needs the explained feature values (Explanation.data)")
 
 
-def _categories(expl: Explanation) -> dict[str, list[str]]:
-    """Category labels of coded columns (``params["categories"]``), by feature name."""
-    cats = expl.params.get("categories") if isinstance(expl.params, dict) else None
-    return {str(k): [str(v) for v in vals] for k, vals in (cats or {}).items()}
-
-
-def _value_text(value: Any, labels: list[str] | None) -> str:
-    """A feature value for a label: its category name for a coded column, else the number."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if np.isnan(number):
-        return "missing"
-    if labels is not None and number.is_integer() and 0 <= number < len(labels):
-        return labels[int(number)]
-    return fmt(number)
-
-
 def _scale(expl: Explanation) -> str:
     name = expl.output_name or "output"
     return f"SHAP value (impact on {name})" if "shap" in expl.method else f"value ({name})"
@@ -109,10 +91,10 @@ def waterfall(
     phi = expl.to_numpy()[row].astype(float)
     names = expl.feature_names
     data = None if expl.data is None else expl.data.to_numpy()[row]
-    cats = _categories(expl)
+    cats = categories(expl)
     order = top_order(np.abs(phi), max_features)
     labels = [
-        f"{names[j]} = {_value_text(data[j], cats.get(names[j]))}" if data is not None else names[j]
+        f"{names[j]} = {value_text(data[j], cats.get(names[j]))}" if data is not None else names[j]
         for j in order
     ]
     steps = list(phi[order])
@@ -179,7 +161,7 @@ def beeswarm(
     phi = expl.to_numpy().astype(float)
     data = expl.data.to_numpy().astype(float)
     names = expl.feature_names
-    cats = _categories(expl)
+    cats = categories(expl)
     order = top_order(np.abs(phi).mean(axis=0), max_features)
     numeric = [j for j in order if names[j] not in cats]
     rng = np.random.default_rng(seed)
@@ -194,7 +176,7 @@ def beeswarm(
                     y=pos + rng.uniform(-0.3, 0.3, size=col.size),
                     mode="markers",
                     marker={"size": 5, "color": "#8C8C8C", "opacity": 0.7},
-                    customdata=[_value_text(v, labels) for v in col],
+                    customdata=[value_text(v, labels) for v in col],
                     name=names[j],
                     hovertemplate=f"<b>{names[j]}</b> = %{{customdata}}<br>"
                     "phi %{x:.4g}<extra></extra>",
@@ -315,46 +297,82 @@ def shap_bar(item: Explanation | StabilityResult, *, top: int | None = None,
 def dependence(
     expl: Explanation, feature: str, *, color_by: str | None = None, title: str | None = None
 ) -> go.Figure:
-    """Feature value against its phi, coloured by an interaction feature's value."""
+    """Feature value against its phi, coloured by an interaction feature's value.
+
+    A category column (``params["categories"]``) gets a categorical x axis:
+    its labels in level order, a missing value as the level ``"missing"``
+    last, a box per level and the rows jittered over it. Coloured by a
+    category column, each level has a colour of its own, named on the
+    colour bar.
+    """
     _local(expl, "dependence", need_data=True)
     names = expl.feature_names
     for f in (feature, color_by):
         if f is not None and f not in names:
             raise ValueError(f"unknown feature {f!r}; the explanation has {names}")
     j = names.index(feature)
-    cats = _categories(expl)
-    x: Any = expl.data.to_numpy()[:, j].astype(float)
+    cats = categories(expl)
+    codes = expl.data.to_numpy()[:, j].astype(float)
+    y = expl.to_numpy()[:, j].astype(float)
+    xaxis: dict[str, Any] = {"title": {"text": feature}}
+    x: Any = codes
     hover = "%{x:.4g}"
     if feature in cats:  # a category column: its labels on a categorical axis
-        x, hover = [_value_text(v, cats[feature]) for v in x], "%{x}"
-    y = expl.to_numpy()[:, j].astype(float)
+        x, hover = [value_text(v, cats[feature]) for v in codes], "%{x}"
+        order = levels(codes, cats[feature])
+        xaxis.update(type="category", categoryorder="array", categoryarray=order)
     marker: dict[str, Any] = {"size": 6, "color": PALETTE[0], "opacity": 0.75}
     if color_by is not None:
-        c = expl.data.to_numpy()[:, names.index(color_by)].astype(float)
-        bar: dict[str, Any] = {"title": {"text": color_by, "side": "right"}, "thickness": 12}
-        if color_by in cats:  # codes coloured, the colour bar names the categories
-            levels = np.unique(c[np.isfinite(c)])
-            bar.update(
-                tickvals=list(levels), ticktext=[_value_text(v, cats[color_by]) for v in levels]
-            )
-        marker.update(color=c, colorscale=_VALUE_SCALE, showscale=True, colorbar=bar)
+        marker.update(_colour_marker(expl, color_by, cats))
+    template = f"{feature} = {hover}<br>phi %{{y:.4g}}<extra></extra>"
     fig = new_figure()
-    fig.add_trace(
-        go.Scattergl(
-            x=x, y=y, mode="markers", marker=marker,
-            hovertemplate=f"{feature} = {hover}<br>phi %{{y:.4g}}<extra></extra>",
-        )
-    )  # fmt: skip
+    if feature in cats and color_by is None:  # the rows jittered over a box per level
+        fig.add_trace(
+            go.Box(
+                x=x, y=y, boxpoints="all", jitter=0.5, pointpos=0, marker=marker,
+                line={"color": "#888", "width": 1}, fillcolor="rgba(0,0,0,0)",
+                hoveron="points", hovertemplate=template, name=feature,
+            )
+        )  # fmt: skip
+    else:
+        fig.add_trace(go.Scattergl(x=x, y=y, mode="markers", marker=marker, hovertemplate=template))
+        if feature in cats:  # a box per level behind the coloured points
+            fig.add_trace(
+                go.Box(
+                    x=x, y=y, boxpoints=False, line={"color": "#888", "width": 1},
+                    fillcolor="rgba(0,0,0,0)", hoverinfo="skip", name=feature,
+                )
+            )  # fmt: skip
     fig.add_hline(y=0, line={"color": "#666", "width": 1})
     extra = f", coloured by {color_by}" if color_by else ""
     fig.update_layout(
         title={"text": title or f"Dependence of phi on {feature}{extra}"},
-        xaxis={"title": {"text": feature}}
-        | ({"categoryorder": "array", "categoryarray": cats[feature]} if feature in cats else {}),
+        xaxis=xaxis,
         yaxis={"title": {"text": f"phi({feature})"}},
+        showlegend=False,
         height=420,
     )
     return fig
+
+
+def _colour_marker(expl: Explanation, color_by: str, cats: dict[str, list[str]]) -> dict:
+    """Marker colours of ``color_by``: a value scale, or one colour per category level."""
+    c = expl.data.to_numpy()[:, expl.feature_names.index(color_by)].astype(float)
+    bar: dict[str, Any] = {"title": {"text": color_by, "side": "right"}, "thickness": 12}
+    if color_by not in cats:
+        return {"color": c, "colorscale": _VALUE_SCALE, "showscale": True, "colorbar": bar}
+    names = levels(c, cats[color_by])  # level i drawn as the flat band around i
+    position = {name: i for i, name in enumerate(names)}
+    index = [position[value_text(v, cats[color_by])] for v in c]
+    bar.update(tickvals=list(range(len(names))), ticktext=names)
+    return {
+        "color": index,
+        "colorscale": discrete_scale(names),
+        "cmin": -0.5,
+        "cmax": len(names) - 0.5,
+        "showscale": True,
+        "colorbar": bar,
+    }
 
 
 def shap_heatmap(

@@ -27,11 +27,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from interpkit._pipelines import fit_model, seed_estimator
 from interpkit.adapters._wrapped_model import WrappedModelExplainer
+from interpkit.adapters.shap.background import explainer_background
 from interpkit.adapters.shap.checks import check_model_runs, check_params
 from interpkit.adapters.shap.compute import ShapSetup, shap_values
 from interpkit.adapters.shap.model import (
     STOCHASTIC,
-    build_background,
     choose_algorithm,
     class_labels,
     is_interpkit,
@@ -44,12 +44,7 @@ from interpkit.adapters.shap.model import (
     tree_model_output,
 )
 from interpkit.adapters.shap.multiclass import global_values, local_values
-from interpkit.adapters.shap.pipeline import (
-    background_spec,
-    encoded_labels,
-    pipeline_params,
-    pipeline_view,
-)
+from interpkit.adapters.shap.pipeline import encoded_labels, pipeline_params, pipeline_view
 from interpkit.explainer import library_versions
 from interpkit.explanation import Explanation
 from interpkit.tags import ExplainerTags
@@ -90,9 +85,12 @@ class ShapExplainer(WrappedModelExplainer):
         ``feature_perturbation="correlation_dependent"``.
     background : int, "mean", "median", "kmeans:K", array or DataFrame, default 100
         The reference distribution: a random sample of that many rows of
-        ``X``; one row of column means / medians; K k-means centroids
-        weighted by cluster size (kernel and linear only); or rows given
-        as is (a DataFrame must have the columns of ``X``).
+        ``X``; one row of column means / medians (the most frequent label of
+        a text, category or boolean column); K k-means centroids of the
+        numeric columns weighted by cluster size, each with its cluster's
+        most frequent labels (kernel and linear only; a ValueError without
+        numeric columns); or rows given as is (a DataFrame must have the
+        columns of ``X``).
     feature_perturbation : {"interventional", "correlation_dependent"}
         Linear SHAP's value function: features absent are drawn independently
         of the present ones (marginal), or from their conditional Gaussian
@@ -236,7 +234,7 @@ class ShapExplainer(WrappedModelExplainer):
             if isinstance(shared["spec"], str) and shared["spec"] == "given":
                 rep.background_, rep.background_weights_ = resampled, None
             else:
-                bg, w, _ = build_background(shared["spec"], resampled, self._names(), seed)
+                bg, w, _ = explainer_background(self, shared["spec"], resampled, seed)
                 rep.background_, rep.background_weights_ = bg, w
         else:
             rep.seed_ = seed
@@ -274,8 +272,8 @@ class ShapExplainer(WrappedModelExplainer):
         rng = check_random_state(self.random_state)
         bg_seed, rows_seed, self.seed_ = (int(s) for s in rng.randint(2**31 - 1, size=3))
         self.background_source_ = X
-        self.background_, self.background_weights_, self.background_desc_ = build_background(
-            background_spec(self.background, self.input_codec_), X, names, bg_seed
+        self.background_, self.background_weights_, self.background_desc_ = explainer_background(
+            self, self.background, X, bg_seed
         )
         self.algorithm_ = choose_algorithm(
             model if self.view_ is None else self.view_.model,

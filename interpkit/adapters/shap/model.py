@@ -11,8 +11,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from interpkit._validation import check_X
-
 ALGORITHMS = ("auto", "tree", "linear", "kernel", "permutation", "exact")
 OUTPUTS = ("auto", "prediction", "probability", "log_odds")
 PERTURBATIONS = ("interventional", "correlation_dependent")
@@ -279,67 +277,6 @@ def choose_algorithm(
             "weights; use an int sample size as background, or algorithm='kernel'/'linear'"
         )
     return algorithm
-
-
-def check_background_frame(background: Any, names: Sequence[str]) -> np.ndarray:
-    """A user's background as float rows with the columns of X."""
-    if isinstance(background, pd.DataFrame):
-        cols = [str(c) for c in background.columns]
-        extra = sorted(set(cols) - set(names))
-        missing = [n for n in names if n not in set(cols)]
-        if extra or missing:
-            raise ValueError(
-                f"background has other columns than X: not in X {extra}, missing {missing}"
-            )
-    return check_X(background, feature_names=list(names), what="background")
-
-
-def build_background(
-    spec: Any, rows: np.ndarray, names: Sequence[str], seed: int | None
-) -> tuple[np.ndarray, np.ndarray | None, str]:
-    """Background rows, their weights (None = equal) and a description for the params.
-
-    ``spec``: an int (that many rows sampled without replacement from ``rows``),
-    ``"mean"``, ``"median"``, ``"kmeans:K"`` (K centroids weighted by cluster
-    size), or an array/DataFrame used as given.
-    """
-    if isinstance(spec, str):
-        if spec == "mean":
-            return rows.mean(axis=0, keepdims=True), None, "mean"
-        if spec == "median":
-            return np.median(rows, axis=0, keepdims=True), None, "median"
-        if spec.startswith("kmeans:"):
-            try:
-                k = int(spec.split(":", 1)[1])
-            except ValueError:
-                k = 0
-            if k < 1:
-                raise ValueError(f"background='kmeans:K' needs a positive integer K, got {spec!r}")
-            if k > rows.shape[0]:
-                raise ValueError(
-                    f"background {spec!r} asks for more clusters than rows ({rows.shape[0]})"
-                )
-            from sklearn.cluster import KMeans
-
-            km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(rows)
-            weights = np.bincount(km.labels_, minlength=k).astype(np.float64)
-            return km.cluster_centers_, weights / weights.sum(), spec
-        raise ValueError(
-            f"background must be an array, a DataFrame, an int, 'mean', 'median' or "
-            f"'kmeans:K'; got {spec!r}"
-        )
-    if isinstance(spec, bool):
-        raise TypeError("background must be an array, a DataFrame, an int or a string, not a bool")
-    if isinstance(spec, int | np.integer):
-        if spec < 1:
-            raise ValueError(f"background sample size must be >= 1, got {spec}")
-        n = rows.shape[0]
-        if spec >= n:
-            return rows.copy(), None, f"all {n} rows"
-        idx = np.sort(np.random.RandomState(seed).choice(n, size=int(spec), replace=False))
-        return rows[idx], None, f"{int(spec)} sampled rows"
-    bg = check_background_frame(spec, names)
-    return bg, None, f"{bg.shape[0]} given rows"
 
 
 def model_feature_check(model: Any, names: Sequence[str]) -> None:

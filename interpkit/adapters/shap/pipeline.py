@@ -142,20 +142,3 @@ def pipeline_params(explainer: Any) -> dict[str, Any]:
     if view is not None and view.origins is not None:
         out["feature_mapping"] = dict(zip(view.encoded, view.origins, strict=True))
     return out
-
-
-def background_spec(spec: Any, codec: Any) -> Any:
-    """The background for coded rows: given rows coded, a recipe checked against categories."""
-    if codec is None:
-        return spec
-    import pandas as pd
-
-    if isinstance(spec, pd.DataFrame):
-        return codec.encode(spec, what="background", fitted=True)
-    if isinstance(spec, str) and codec.categories:
-        raise ValueError(
-            f"background={spec!r} averages or clusters the columns, which is meaningless for "
-            f"the text/category columns {codec.categorical[:10]}; use an int (a sample of "
-            "rows) or a DataFrame of rows"
-        )
-    return spec

@@ -22,7 +22,8 @@ from joblib import Parallel, delayed
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from interpkit.adapters.shap.model import build_background, choose_algorithm
+from interpkit.adapters.shap.background import explainer_background
+from interpkit.adapters.shap.model import choose_algorithm
 from interpkit.explanation import Explanation
 
 if TYPE_CHECKING:
@@ -264,12 +265,16 @@ def baseline_sensitivity(
     if not isinstance(backgrounds, dict) or len(backgrounds) < 2:
         raise ValueError("backgrounds must be a dict of at least two name -> background")
     X = explainer._check_rows(X_rows)
-    names = explainer._names()
     out = {}
     for name, spec in backgrounds.items():
-        bg, w, desc = build_background(spec, explainer.background_source_, names, explainer.seed_)
+        # a recipe on the source rows (modes of text columns); a DataFrame coded as X is
+        bg, w, desc = explainer_background(
+            explainer, spec, explainer.background_source_, explainer.seed_
+        )
+        view = getattr(explainer, "view_", None)  # TreeSHAP of a pipeline: its last step
+        model = explainer.model_ if view is None else view.model
         algo = choose_algorithm(
-            explainer.model_, explainer.output_, explainer.algorithm_, X.shape[1], w is not None
+            model, explainer.output_, explainer.algorithm_, X.shape[1], w is not None
         )
         setup = explainer._setup(algo)
         expl = explainer._local(X, *explainer._compute(X, bg, w, setup=setup), setup=setup)
