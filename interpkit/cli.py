@@ -300,10 +300,11 @@ def _explain(args: argparse.Namespace) -> Path:
     linear_only = set(methods) <= set(LINEAR) and table.task == "regression"
     build = linear_report if linear_only else analysis_report
     sized = {} if linear_only else {"method_params": _sized_params(methods, X.shape)}
-    if table.task == "binary":
+    if table.task in ("binary", "multiclass"):
         params = sized["method_params"]
         for m in methods:
-            params[m] = {**params.get(m, {}), **classifier_params(m, params.get(m, {}))}
+            extra = classifier_params(m, params.get(m, {}), table.task)
+            params[m] = {**params.get(m, {}), **extra}
     report = build(
         X,
         y,
