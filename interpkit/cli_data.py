@@ -179,8 +179,9 @@ def _multiclass(
             f"10-fold cross-validation needs at least {MIN_CLASS_ROWS} rows of every class "
             "(one per fold). Merge or drop the small classes first"
         )
+    listed = ", ".join(repr(v) for v in labels[:12]) + (", ..." if len(labels) > 12 else "")
     notes.append(
-        f"The target {name!r} has {len(labels)} classes ({_names(labels, 12)}): it is fit as "
+        f"The target {name!r} has {len(labels)} classes ({listed}): it is fit as "
         "a multiclass classification: lasso/ridge/elastic net use the multinomial family "
         "(one coefficient per feature and class), forests are classifiers, EBMs multiclass; "
         "explanations are shown per class and as the mean absolute value over classes, and "
@@ -189,6 +190,26 @@ def _multiclass(
         "1[observed class])²."
     )
     return col.copy(), "multiclass", labels
+
+
+def check_training_classes(y_train: pd.Series, holdout: int, name: str) -> None:
+    """Every class of a multiclass target must keep MIN_CLASS_ROWS training rows.
+
+    The held-out rows are drawn at random, so a class with enough rows in the
+    file may have too few left to fit; the message says how to keep more.
+    """
+    counts = y_train.value_counts()
+    labels = sorted(counts.index, key=lambda v: (str(type(v)), v))
+    small = [(v, int(counts[v])) for v in labels if int(counts[v]) < MIN_CLASS_ROWS]
+    if not small:
+        return
+    shown = ", ".join(f"{v!r} ({c})" for v, c in small[:6])
+    raise UsageError(
+        f"target column {name!r}: after holding out {holdout} rows at random, the training "
+        f"rows hold fewer than {MIN_CLASS_ROWS} rows of class{'es' if len(small) > 1 else ''} "
+        f"{shown}; 10-fold cross-validation needs at least {MIN_CLASS_ROWS} of every class. "
+        "Hold out fewer rows (--holdout N, 0 for none) or merge the small classes"
+    )
 
 
 def _features(X: pd.DataFrame, path: str, notes: list[str]) -> pd.DataFrame:

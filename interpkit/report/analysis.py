@@ -52,7 +52,12 @@ def analysis_report(
     X : DataFrame
         Numeric features.
     y : Series
-        Numeric target (regression).
+        Numeric target (regression), or class labels: 0/1 for two classes (with
+        the binomial / classifier ``method_params`` of
+        :func:`interpkit.cli_data.classifier_params`), the labels themselves
+        for three or more (multiclass: every explanation has a ``"class"``
+        dim, each method's section shows the classes and the mean absolute
+        value over them, see :mod:`interpkit.report.class_sections`).
     methods : sequence of str
         Names from :data:`interpkit.report.methods.METHODS`, e.g.
         ``["lasso", "ebm", "shap-rf", "permutation-rf"]``.
@@ -78,7 +83,9 @@ def analysis_report(
     -------
     Report
         With attributes ``results`` (method -> StabilityResult), ``rmse``
-        (method -> held-out RMSE), ``comparison`` (a
+        (method -> held-out RMSE; for a class target of the probabilities, the
+        root Brier score, :mod:`interpkit.report.multiclass`), ``fits``
+        (method -> the explainer fit on the training rows), ``comparison`` (a
         :class:`~interpkit.Comparison`, or None for one method) and
         ``timings`` (method -> seconds to fit and bootstrap).
     """
@@ -138,6 +145,7 @@ def analysis_report(
         _add_comparison(report, comparison, results, labels, rmse, X_hold)
     report.results = results  # type: ignore[attr-defined]
     report.rmse = rmse  # type: ignore[attr-defined]
+    report.fits = fits  # type: ignore[attr-defined]
     report.comparison = comparison  # type: ignore[attr-defined]
     report.timings = timings  # type: ignore[attr-defined]
     return report

@@ -36,7 +36,7 @@ def observed_class_figure(results: Mapping[str, Any]) -> go.Figure:
         rows=m, cols=1, shared_xaxes=True, vertical_spacing=0.06, subplot_titles=list(tables)
     )
     fig.update_layout(template=TEMPLATE)
-    for i, (name, table) in enumerate(tables.items()):
+    for i, table in enumerate(tables.values()):
         table = table.loc[order]
         x = [f"{s} ({c})" for s, c in zip(table.index, table["observed"], strict=True)]
         color = PALETTE[i % len(PALETTE)]

@@ -36,8 +36,8 @@ __all__ = ["add_class_section", "class_prediction_table", "class_values_text", "
 CLASS_VALUES = {
     "mdi-rf": "each class's share of the mean decrease in Gini impurity (summed over the "
     "classes, scikit-learn's feature_importances_)",
-    "permutation-rf": "increase of each class's one-vs-rest log-loss on the forest's held-out "
-    "rows when the feature is shuffled",
+    "permutation-rf": "increase of each class's one-vs-rest log-loss when the feature is "
+    "shuffled, on training rows held out from the forest's own fit",
     "shap-rf": "mean absolute SHAP value of each class's predicted probability",
     "ebm": "mean absolute shape-function contribution to each class's logit over the training rows",
 }
