@@ -150,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "The demo's report for your own CSV: every column except --target (and "
             "--drop) is a feature (text columns are one-hot encoded for you); a numeric "
-            "target is a regression, a two-class one a classification. With "
+            "target is a regression, class labels (two or more classes, text or few "
+            "distinct integers) a classification. With "
             "several methods the report compares what they say matters, with intervals."
         ),
     )
@@ -286,8 +287,6 @@ def _explain(args: argparse.Namespace) -> Path:
 
     table = read_table(args.data, args.target, drop=args.drop)
     X, y = table.X, table.y
-    for note in table.notes:
-        print(f"{PROG}: note: {' '.join(note.split())}", file=sys.stderr)
     n = len(X)
     holdout = args.holdout
     if holdout is None:
@@ -297,13 +296,21 @@ def _explain(args: argparse.Namespace) -> Path:
             f"too few rows: {args.data} has {n} rows; after holding out {holdout} there are "
             f"{n - holdout}, and fitting with 10-fold CV needs at least {MIN_TRAIN_ROWS}"
         )
+    if table.task == "multiclass":
+        from interpkit.cli_data import check_training_classes
+        from interpkit.report.linear import _split
+
+        check_training_classes(_split(X, y, holdout, args.seed)[1], holdout, args.target)
+    for note in table.notes:  # after the checks: a refusal is one line
+        print(f"{PROG}: note: {' '.join(note.split())}", file=sys.stderr)
     linear_only = set(methods) <= set(LINEAR) and table.task == "regression"
     build = linear_report if linear_only else analysis_report
     sized = {} if linear_only else {"method_params": _sized_params(methods, X.shape)}
-    if table.task == "binary":
+    if table.task in ("binary", "multiclass"):
         params = sized["method_params"]
         for m in methods:
-            params[m] = {**params.get(m, {}), **classifier_params(m, params.get(m, {}))}
+            extra = classifier_params(m, params.get(m, {}), table.task)
+            params[m] = {**params.get(m, {}), **extra}
     report = build(
         X,
         y,

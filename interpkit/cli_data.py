@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pandas is imported when a table is read: ``interpkit --help
 __all__ = ["Table", "UsageError", "read_table"]
 
 MIN_TRAIN_ROWS = 20
+MIN_CLASS_ROWS = 10  # rows of every class: one per fold of the 10-fold CV
 
 
 class UsageError(Exception):
@@ -152,12 +153,7 @@ def _target(col: pd.Series, name: str, notes: list[str]) -> tuple[pd.Series, str
     if len(labels) < 2:
         raise UsageError(f"target column {name!r} has only one class ({labels[0]!r})")
     if task == "multiclass":
-        raise UsageError(
-            f"target column {name!r} holds {len(labels)} classes ({_names(labels, 6)}): a "
-            "multiclass target, which interpkit explain does not fit yet (it fits numeric and "
-            "two-class targets); use the Python API (e.g. ShapExplainer or "
-            "ImportanceExplainer with a classifier), or --target a numeric column"
-        )
+        return _multiclass(col, name, labels, notes)
     negative, positive = labels
     notes.append(
         f"The target {name!r} has two classes ({negative!r}, {positive!r}): it is fit as a "
@@ -167,6 +163,53 @@ def _target(col: pd.Series, name: str, notes: list[str]) -> tuple[pd.Series, str
     )
     y = pd.Series((col == positive).astype("float64").to_numpy(), index=col.index, name=name)
     return y, "binary", [negative, positive]
+
+
+def _multiclass(
+    col: pd.Series, name: str, labels: list[Any], notes: list[str]
+) -> tuple[pd.Series, str, list[Any]]:
+    """A target of three or more classes: kept as the user's labels, each class big enough."""
+    counts = col.value_counts()
+    small = [(v, int(counts[v])) for v in labels if int(counts[v]) < MIN_CLASS_ROWS]
+    if small:
+        shown = ", ".join(f"{v!r} ({c} row{'s' if c != 1 else ''})" for v, c in small[:6])
+        raise UsageError(
+            f"target column {name!r}: class{'es' if len(small) > 1 else ''} {shown} "
+            f"{'have' if len(small) > 1 else 'has'} fewer than {MIN_CLASS_ROWS} rows; "
+            f"10-fold cross-validation needs at least {MIN_CLASS_ROWS} rows of every class "
+            "(one per fold). Merge or drop the small classes first"
+        )
+    listed = ", ".join(repr(v) for v in labels[:12]) + (", ..." if len(labels) > 12 else "")
+    notes.append(
+        f"The target {name!r} has {len(labels)} classes ({listed}): it is fit as "
+        "a multiclass classification: lasso/ridge/elastic net use the multinomial family "
+        "(one coefficient per feature and class), forests are classifiers, EBMs multiclass; "
+        "explanations are shown per class and as the mean absolute value over classes, and "
+        "every method's held-out error is the root multiclass Brier score, the square root "
+        "of the mean over rows of the sum over classes of (predicted probability - "
+        "1[observed class])²."
+    )
+    return col.copy(), "multiclass", labels
+
+
+def check_training_classes(y_train: pd.Series, holdout: int, name: str) -> None:
+    """Every class of a multiclass target must keep MIN_CLASS_ROWS training rows.
+
+    The held-out rows are drawn at random, so a class with enough rows in the
+    file may have too few left to fit; the message says how to keep more.
+    """
+    counts = y_train.value_counts()
+    labels = sorted(counts.index, key=lambda v: (str(type(v)), v))
+    small = [(v, int(counts[v])) for v in labels if int(counts[v]) < MIN_CLASS_ROWS]
+    if not small:
+        return
+    shown = ", ".join(f"{v!r} ({c})" for v, c in small[:6])
+    raise UsageError(
+        f"target column {name!r}: after holding out {holdout} rows at random, the training "
+        f"rows hold fewer than {MIN_CLASS_ROWS} rows of class{'es' if len(small) > 1 else ''} "
+        f"{shown}; 10-fold cross-validation needs at least {MIN_CLASS_ROWS} of every class. "
+        "Hold out fewer rows (--holdout N, 0 for none) or merge the small classes"
+    )
 
 
 def _features(X: pd.DataFrame, path: str, notes: list[str]) -> pd.DataFrame:
@@ -213,15 +256,25 @@ def _features(X: pd.DataFrame, path: str, notes: list[str]) -> pd.DataFrame:
     return X.astype("float64")
 
 
-def classifier_params(method: str, light: dict[str, Any]) -> dict[str, Any]:
-    """Overrides that make ``method`` fit a two-class target (see :func:`read_table`)."""
+def classifier_params(method: str, light: dict[str, Any], task: str = "binary") -> dict[str, Any]:
+    """Overrides that make ``method`` fit a class target (see :func:`read_table`).
+
+    Parameters
+    ----------
+    method : str
+        A command-line method name.
+    light : dict
+        The method's table-size parameters (:func:`interpkit.cli_defaults.method_params`).
+    task : {"binary", "multiclass"}
+        Two classes (coded 0/1) or three or more (the user's labels).
+    """
 
     from interpkit.registry import Lazy
 
     if method in ("lasso", "ridge", "enet"):
-        return {"family": "binomial"}
+        return {"family": "binomial" if task == "binary" else "multinomial"}
     if method == "ebm":
-        return {"task": "binary"}
+        return {"task": task}
     if method in ("mdi-rf", "permutation-rf", "shap-rf"):
         forest = light.get("estimator")
         params = dict(forest.params) if forest is not None else {"n_estimators": 200, "n_jobs": 1}
@@ -229,7 +282,8 @@ def classifier_params(method: str, light: dict[str, Any]) -> dict[str, Any]:
             params["max_features"] = "sqrt"
         est = Lazy("sklearn.ensemble:RandomForestClassifier", params)
         out: dict[str, Any] = {"estimator": est}
-        if method == "permutation-rf":
+        if method == "permutation-rf" and task == "binary":
+            # 3+ classes: per class, each class's one-vs-rest log-loss (scoring unused)
             out["scoring"] = "neg_brier_score"
         return out
     return {}

@@ -124,14 +124,14 @@ def bad_inputs(tmp_path):
             ["--data", write(tmp_path, "t.csv", good.assign(lpsa="a")), "--target", "lpsa"],
             ["'lpsa'", "one class"],
         ),
-        "multiclass target": (
+        "multiclass target with a tiny class": (
             [
                 "--data",
-                write(tmp_path, "m.csv", good.assign(lpsa=np.arange(len(good)) % 3)),
+                write(tmp_path, "m.csv", good.assign(lpsa=["rare"] * 3 + ["a", "b"] * 47)),
                 "--target",
                 "lpsa",
             ],
-            ["'lpsa'", "3 classes", "multiclass"],
+            ["'lpsa'", "'rare' (3 rows)", "fewer than 10 rows", "10-fold cross-validation"],
         ),
         "duplicate header": (
             ["--data", dup, "--target", "c"],
@@ -172,7 +172,7 @@ CASES = [
     "missing target",
     "constant text column",
     "one-class target",
-    "multiclass target",
+    "multiclass target with a tiny class",
     "duplicate header",
     "nan",
     "too few rows",

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from interpkit.classes import has_classes
+from interpkit.report.class_sections import add_class_section, class_prediction_table
 from interpkit.report.conclusions import note_analysis
 from interpkit.report.html import Report
 from interpkit.report.linear import (
@@ -50,7 +52,12 @@ def analysis_report(
     X : DataFrame
         Numeric features.
     y : Series
-        Numeric target (regression).
+        Numeric target (regression), or class labels: 0/1 for two classes (with
+        the binomial / classifier ``method_params`` of
+        :func:`interpkit.cli_data.classifier_params`), the labels themselves
+        for three or more (multiclass: every explanation has a ``"class"``
+        dim, each method's section shows the classes and the mean absolute
+        value over them, see :mod:`interpkit.report.class_sections`).
     methods : sequence of str
         Names from :data:`interpkit.report.methods.METHODS`, e.g.
         ``["lasso", "ebm", "shap-rf", "permutation-rf"]``.
@@ -76,7 +83,9 @@ def analysis_report(
     -------
     Report
         With attributes ``results`` (method -> StabilityResult), ``rmse``
-        (method -> held-out RMSE), ``comparison`` (a
+        (method -> held-out RMSE; for a class target of the probabilities, the
+        root Brier score, :mod:`interpkit.report.multiclass`), ``fits``
+        (method -> the explainer fit on the training rows), ``comparison`` (a
         :class:`~interpkit.Comparison`, or None for one method) and
         ``timings`` (method -> seconds to fit and bootstrap).
     """
@@ -115,7 +124,9 @@ def analysis_report(
     )
     note_analysis(report.conclusions, methods, labels, fits, results, y)
     for m in methods:
-        if m in LINEAR:
+        if has_classes(results[m]):  # a multiclass target: values per class
+            add_class_section(report, m, fits[m], results[m], labels[m], rmse.get(m), p=p, top=top)
+        elif m in LINEAR:
             _add_method_section(
                 report, fits[m], results[m], labels[m], rmse.get(m), p=p,
                 n_train=n - holdout, top=top,
@@ -125,12 +136,16 @@ def analysis_report(
         report._record_provenance(results[m], labels[m])
 
     comparison = None
+    if len(methods) == 1 and X_hold is not None and has_classes(results[methods[0]]):
+        report.add_heading("Held-out predictions", level=3)
+        _add_class_predictions(report, results, labels, rmse)
     if len(methods) > 1:
         # short method names keep the comparison plots readable
         comparison = interpkit.compare(dict(results))
         _add_comparison(report, comparison, results, labels, rmse, X_hold)
     report.results = results  # type: ignore[attr-defined]
     report.rmse = rmse  # type: ignore[attr-defined]
+    report.fits = fits  # type: ignore[attr-defined]
     report.comparison = comparison  # type: ignore[attr-defined]
     report.timings = timings  # type: ignore[attr-defined]
     return report
@@ -207,12 +222,33 @@ def _add_comparison(report: Report, comparison, results, labels, rmse, X_hold) -
     if X_hold is None:
         return
     report.add_heading("Held-out predictions", level=3)
+    if all(has_classes(r) for r in results.values()):
+        _add_class_predictions(report, results, labels, rmse)
+        return
     report.add_figure(
         plots.compare_prediction_stability(dict(results)),
         "Each column is one held-out row: x is its observed value, the faint points the "
         "predictions of the bootstrap models, the bar their percentile interval. Dashed: y = x.",
     )
     report.add_table(_prediction_table(results, labels, rmse), "Out-of-sample error per method.")
+
+
+def _add_class_predictions(report: Report, results, labels, brier) -> None:
+    from interpkit.report.class_figures import observed_class_figure
+
+    report.add_figure(
+        observed_class_figure({m: results[m] for m in results}),
+        "Each column is one held-out row (its observed class in brackets): the faint points "
+        "are the probabilities the bootstrap models give to that class, the bar their "
+        "percentile interval. 1 is a sure, correct prediction.",
+    )
+    report.add_table(
+        class_prediction_table(results, labels, brier),
+        "Out-of-sample error per method: the root multiclass Brier score, the square root "
+        "of the mean over held-out rows of the sum over classes of (predicted probability "
+        "− 1[observed class])², of the fit on all training rows and of each bootstrap "
+        "model; mean width of the percentile intervals of the replicate probabilities.",
+    )
 
 
 def _prediction_table(results: dict[str, Any], labels, rmse) -> pd.DataFrame:

@@ -253,14 +253,34 @@ def note_analysis(conclusions: Conclusions, methods, labels, fits, results, y) -
 
     if not all(_classifies(fits[m]) for m in methods):  # labels fit by regression?
         conclusions.add_flags(flags.target_flags(y, list(methods)))
+    from interpkit.classes import has_classes
+
     for m in methods:
-        conclusions.add_result(labels[m], results[m])
+        # a multiclass result is judged by its mean absolute value over classes
+        result = _class_aggregate(results[m]) if has_classes(results[m]) else results[m]
+        conclusions.add_result(labels[m], result)
         conclusions.add_flags(flags.explainer_flags(labels[m], fits[m]))
+
+
+def _class_aggregate(result: Any) -> Any:
+    """The mean absolute value over classes, named as unsigned (never negative)."""
+    from dataclasses import replace
+
+    from interpkit.classes import aggregate_classes
+
+    agg = aggregate_classes(result)
+
+    def unsigned(expl: Any) -> Any:
+        return replace(expl, values=expl.values.rename(f"mean_abs_{expl.values.name or 'value'}"))
+
+    return replace(agg, replicates=unsigned(agg.replicates), reference=unsigned(agg.reference))
 
 
 def _classifies(fit: Any) -> bool:
     """Whether a fitted explainer's model is a classifier (binomial GLM, classifier, EBM)."""
-    if getattr(fit, "family", None) == "binomial" or getattr(fit, "is_classifier_", False):
+    if getattr(fit, "family", None) in ("binomial", "multinomial"):
+        return True
+    if getattr(fit, "is_classifier_", False):
         return True
     if getattr(fit, "task_", None) in ("binary", "multiclass"):
         return True

@@ -238,6 +238,7 @@ def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress, timin
     import dataclasses
 
     from interpkit.cli_data import as_probability, expit
+    from interpkit.report.multiclass import is_multiclass, multiclass_fit
     from interpkit.report.progress import MethodProgress
     from interpkit.stability.engine import keep_reference
 
@@ -258,6 +259,12 @@ def fit_and_bootstrap(explainers, data, *, n_boot, seed, n_jobs, progress, timin
                 progress=progress,
             )
         fits[m] = kept[0]  # fit on all training rows, as explainer.fit(X_train, y_train)
+        if is_multiclass(results[m]):  # K classes: probabilities, the root Brier score
+            results[m], rmse_m = multiclass_fit(fits[m], results[m], X_hold, y_hold)
+            if rmse_m is not None:
+                rmse[m] = rmse_m
+            tracker.done(m)
+            continue
         to_probability = as_probability(fits[m])
         if to_probability and results[m].predictions is not None:
             # a two-class model's log-odds on the probability scale: every method's
