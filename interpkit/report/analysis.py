@@ -172,7 +172,9 @@ def _add_generic_section(report: Report, name: str, explainer, result, rmse, top
 
     spec = METHODS[name]
     values = spec.values
-    if getattr(explainer, "is_classifier_", False):  # a classifier's default score
+    if getattr(explainer, "scoring", None) == "neg_brier_score":  # the CLI's two-class score
+        values = values.replace("drop in held-out R²", "rise in held-out Brier score")
+    elif getattr(explainer, "is_classifier_", False):  # a classifier's default score
         values = values.replace("R²", "accuracy")
     report.add_heading(spec.label)
     report.add_text(
