@@ -169,8 +169,7 @@ def _multiclass(
     col: pd.Series, name: str, labels: list[Any], notes: list[str]
 ) -> tuple[pd.Series, str, list[Any]]:
     """A target of three or more classes: kept as the user's labels, each class big enough."""
-    counts = col.value_counts()
-    small = [(v, int(counts[v])) for v in labels if int(counts[v]) < MIN_CLASS_ROWS]
+    small = _small_classes(col, labels)
     if small:
         shown = ", ".join(f"{v!r} ({c} row{'s' if c != 1 else ''})" for v, c in small[:6])
         raise UsageError(
@@ -192,15 +191,20 @@ def _multiclass(
     return col.copy(), "multiclass", labels
 
 
+def _small_classes(col: pd.Series, labels: list[Any]) -> list[tuple[Any, int]]:
+    """``(label, rows)`` of each class with fewer than MIN_CLASS_ROWS rows, in label order."""
+    counts = col.value_counts()
+    return [(v, int(counts[v])) for v in labels if int(counts[v]) < MIN_CLASS_ROWS]
+
+
 def check_training_classes(y_train: pd.Series, holdout: int, name: str) -> None:
     """Every class of a multiclass target must keep MIN_CLASS_ROWS training rows.
 
     The held-out rows are drawn at random, so a class with enough rows in the
     file may have too few left to fit; the message says how to keep more.
     """
-    counts = y_train.value_counts()
-    labels = sorted(counts.index, key=lambda v: (str(type(v)), v))
-    small = [(v, int(counts[v])) for v in labels if int(counts[v]) < MIN_CLASS_ROWS]
+    labels = sorted(y_train.unique(), key=lambda v: (str(type(v)), v))
+    small = _small_classes(y_train, labels)
     if not small:
         return
     shown = ", ".join(f"{v!r} ({c})" for v, c in small[:6])
