@@ -133,7 +133,7 @@ def test_string_labels_lasso_ebm_forest(tmp_path, capsys, monkeypatch, iris):
         "multinomial deviance",
         "probability of the observed class",
         "Do the methods agree?",
-        "Shape functions of a multiclass EBM",
+        "shape functions, one curve per class",
     ):
         assert text in html, text
     assert f"{report.rmse['lasso']:.3g}" in html

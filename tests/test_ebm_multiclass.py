@@ -52,8 +52,51 @@ def test_per_class_importances_average_to_interprets(iris):
         aggregate_classes(glob).to_numpy(), direct.term_importances("avg_weight"), atol=1e-12
     )
     assert ours.term_importances().dims == ("feature", "class")
-    with pytest.raises(ValueError, match="multiclass EBM"):
-        ours.shape_functions()
+
+
+def test_shape_functions_per_class_equal_row_contributions(iris):
+    X, _, ours, direct = iris
+    shapes = ours.shape_functions()
+    checked = 0
+    assert shapes.dims == ("term", "grid", "class")
+    rows = X.iloc[:12]
+    local = direct.eval_terms(rows)  # (rows, terms, classes), InterpretML directly
+    for j, name in enumerate(X.columns):
+        x = shapes.values.coords["x"].sel(term=name).to_numpy()
+        curve = shapes.values.sel(term=name).transpose("grid", "class").to_numpy()
+        # the curve is a step function: a row's contribution is the curve at the last grid
+        # point at or below its value (the grid and the bins share the training range)
+        for r in range(len(rows)):
+            v = rows.iloc[r, j]
+            near = np.flatnonzero(np.isclose(x, v))
+            if near.size:
+                np.testing.assert_allclose(curve[near[0]], local[r, j], atol=1e-12)
+                checked += 1
+    assert checked > 0  # iris values sit on the grid's endpoints at least
+
+
+def test_stability_carries_per_class_curves_and_plots(iris):
+    from interpkit import plots
+
+    X, y, _, _ = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ex = EBMExplainer(**KW).fit(X, y)
+        result = ex.stability(X, y, n_boot=3, random_state=0, progress=False)
+    extra = result.extras["shape_functions"]
+    assert extra.replicates.dims == ("replicate", "term", "grid", "class")
+    shapes = ex.shape_functions()
+    term = "petal length (cm)"
+    fig = plots.shape_function(shapes, term, result)
+    lines = [t for t in fig.data if getattr(t, "mode", None) == "lines"]
+    lines = [t for t in lines if t.name in ("0", "1", "2")]
+    assert [t.name for t in lines] == ["0", "1", "2"]
+    np.testing.assert_allclose(lines[2].y, shapes.values.sel(term=term, **{"class": "2"}))
+    one = plots.shape_function(shapes, term, result, class_=2)
+    curve = [t for t in one.data if t.name == "shape function (fit on all rows)"][0]
+    np.testing.assert_allclose(curve.y, shapes.values.sel(term=term, **{"class": "2"}))
+    with pytest.raises(ValueError, match="not one of the classes"):
+        plots.shape_function(shapes, term, class_="dog")
 
 
 def test_string_labels_and_explicit_tasks(iris):

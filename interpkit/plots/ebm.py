@@ -50,8 +50,10 @@ def _band_name(extra: Any) -> str:
     return f"{level_text(extra)} refit interval ({extra.scheme})"
 
 
-def _shape_extra(stability: Any, term: str) -> Any:
-    """The StabilityResult holding ``term``'s shape functions, or None."""
+def _shape_extra(
+    stability: Any, term: str, dims: tuple[str, ...] = ("replicate", "term", "grid")
+) -> Any:
+    """The StabilityResult holding ``term``'s shape functions (replicate ``dims``), or None."""
     if stability is None:
         return None
     from interpkit.stability import StabilityResult
@@ -68,9 +70,7 @@ def _shape_extra(stability: Any, term: str) -> Any:
         if k in stability.extras
     ]
     for res in candidates:
-        if res.replicates.dims == ("replicate", "term", "grid") and term in list(
-            res.reference.values.coords["term"].values
-        ):
+        if res.replicates.dims == dims and term in list(res.reference.values.coords["term"].values):
             return res
     raise ValueError(
         f"the StabilityResult has no shape function for {term!r}; pass the result of "
@@ -79,7 +79,12 @@ def _shape_extra(stability: Any, term: str) -> Any:
 
 
 def shape_function(
-    expl: Explanation, term: str, stability: Any = None, *, title: str | None = None
+    expl: Explanation,
+    term: str,
+    stability: Any = None,
+    *,
+    class_: Any = None,
+    title: str | None = None,
 ) -> go.Figure:
     """One main term's shape function with its bag band, refit interval and data.
 
@@ -92,6 +97,10 @@ def shape_function(
     stability : StabilityResult, optional
         From ``EBMExplainer.stability(...)`` (or its ``extras["shape_functions"]``);
         adds the pointwise percentile interval over refits, on the same grid.
+    class_ : optional
+        A multiclass EBM (dims ``("term", "grid", "class")``): the class whose
+        curve to draw with both bands. Without it, one curve (or bar) per
+        class in one panel (:func:`interpkit.plots.ebm_classes.class_shape_function`).
     title : str, optional
 
     Returns
@@ -101,6 +110,12 @@ def shape_function(
         in a lower panel, a histogram of the training values. Categorical
         terms: one bar per category with bag-SD and refit-interval whiskers.
     """
+    from interpkit.plots import ebm_classes
+
+    picked = ebm_classes.pick_class(expl, stability, class_)
+    if picked is None:  # every class of a multiclass EBM, in one panel
+        return ebm_classes.class_shape_function(expl, term, stability, title=title)
+    expl, stability = picked
     check_explanation(
         expl, ("term", "grid"), "shape_function", "use EBMExplainer.shape_functions()"
     )
@@ -374,7 +389,7 @@ def term_importance(
     return fig
 
 
-def pair_heatmap(expl: Explanation, *, title: str | None = None) -> go.Figure:
+def pair_heatmap(expl: Explanation, *, class_: Any = None, title: str | None = None) -> go.Figure:
     """A pairwise term as a heatmap, dims ``("grid_0", "grid_1")``.
 
     Parameters
@@ -382,7 +397,16 @@ def pair_heatmap(expl: Explanation, *, title: str | None = None) -> go.Figure:
     expl : Explanation
         One value of ``EBMExplainer.pair_functions()``; ``params["features"]``
         names the axes. The bag SD shows on hover.
+    class_ : optional
+        A multiclass EBM (a last ``"class"`` dim): the class to draw. Without
+        it, one heatmap per class on one colour scale.
     """
+    from interpkit.plots import ebm_classes
+
+    picked = ebm_classes.pick_class(expl, None, class_)
+    if picked is None:
+        return ebm_classes.class_pair_heatmap(expl, title=title)
+    expl = picked[0]
     check_explanation(
         expl, ("grid_0", "grid_1"), "pair_heatmap", "use EBMExplainer.pair_functions()[name]"
     )

@@ -24,7 +24,7 @@ import pandas as pd
 
 from interpkit.classes import AGGREGATE, aggregate_classes, class_labels, select_class
 from interpkit.report.classes import MAX_CLASS_TABLES, class_table
-from interpkit.report.views import _top_rows, stability_table
+from interpkit.report.views import _top_rows, add_shape_functions, stability_table
 
 if TYPE_CHECKING:
     from interpkit.report.html import Report
@@ -131,10 +131,7 @@ def add_class_section(
         f"{label}: values of the fit on all training rows per class, and the {AGGREGATE}.",
     )
     if method == "ebm":
-        report.add_text(
-            "Shape functions of a multiclass EBM (one curve per class) are not drawn; the "
-            "term importances above are per class."
-        )
+        _ebm_shapes(report, explainer, result, expl, label)
     report.add_figure(
         plots.stability(result, top=top),
         f"Stability of the {AGGREGATE}. Left: each faint dot is one bootstrap replicate; the "
@@ -142,6 +139,19 @@ def add_class_section(
         "training rows. Right: the share of replicates with a nonzero value.",
     )
     _stability_tables(report, result, label, linear)
+
+
+def _ebm_shapes(report: Report, explainer: Any, result: Any, expl: Any, label: str) -> None:
+    """One figure per main term, a curve per class, most important (over classes) first."""
+    shapes = result.extras.get("shape_functions")
+    add_shape_functions(
+        report,
+        explainer.shape_functions() if shapes is None else shapes.reference,
+        shapes,
+        f"{label}: shape functions, one curve per class (a shift shared by every class "
+        "cancels in the softmax)",
+        aggregate_classes(expl),
+    )
 
 
 def class_prediction_table(results: dict[str, Any], labels: dict[str, str], brier) -> pd.DataFrame:

@@ -26,7 +26,8 @@ What interpkit returns (decisions documented here once):
   terms on a grid of feature values (coordinate ``x``), ``error`` = SD
   across outer bags (not a confidence interval).
   :meth:`EBMExplainer.pair_functions` -- one ``("grid_0", "grid_1")``
-  Explanation per pairwise term.
+  Explanation per pairwise term. A multiclass EBM adds a last ``"class"``
+  dim to both: one curve (surface) per class logit.
 * ``stability(...)`` -- refits on resamples; ``result.extras`` holds
   ``"shape_functions"`` (numeric main terms of every replicate on the
   reference fit's grid, so the percentile band is a pointwise refit
@@ -247,6 +248,12 @@ max_rounds, min_samples_leaf, validation_size : optional
             is InterpretML's standard deviation across outer bags (not a
             confidence interval). ``data`` holds up to 1,000 training rows
             (for a rug), dims ``("sample", "feature")``.
+
+            A multiclass EBM gives one curve per class, dims ``("term",
+            "grid", "class")``: ``f_t`` of each class's logit. A shift
+            shared by every class cancels in the softmax, so what a curve
+            says about the probabilities is its difference from the other
+            classes' curves.
         """
         return _ebm_shapes.shape_functions(self, grid, terms)
 
@@ -256,7 +263,8 @@ max_rounds, min_samples_leaf, validation_size : optional
         ``grid_0``/``grid_1`` coordinates are values of the pair's first and
         second feature (``n_grid`` evenly spaced points over the training
         range, or the category codes); ``params["features"]`` names them.
-        ``error`` is the SD across outer bags.
+        ``error`` is the SD across outer bags. A multiclass EBM adds a last
+        ``"class"`` dim (one surface per class logit).
         """
         return _ebm_shapes.pair_functions(self, n_grid)
 
@@ -399,7 +407,7 @@ max_rounds, min_samples_leaf, validation_size : optional
 
     def _extra_explanations(self, context: Any) -> dict[str, Explanation]:
         context = context or self._stability_context()
-        grid = context["grid"] if self.task_ != "multiclass" else Grid({}, {})
+        grid = context["grid"]
         numeric = [t for t, k in grid.kinds.items() if k == "numeric"]
         categorical = [t for t, k in grid.kinds.items() if k == "categorical"]
         out = {}

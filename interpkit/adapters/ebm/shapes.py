@@ -144,26 +144,26 @@ def bag_importance_sd(ebm: Any, term: int) -> float:
     return float(np.std(per_bag, ddof=1))
 
 
-def _refuse_multiclass(explainer: Any, what: str) -> None:
-    if getattr(explainer, "task_", None) == "multiclass":
-        raise ValueError(
-            f"{what} of a multiclass EBM are not available yet (one curve per class); "
-            "explain(X) gives the per-class term contributions of rows, explain() the "
-            "per-class term importances"
-        )
+def _class_dim(explainer: Any) -> tuple[tuple[str, ...], dict[str, Any], int | None]:
+    """The trailing ``"class"`` dim of a multiclass EBM's curves (one logit per class)."""
+    if getattr(explainer, "task_", None) != "multiclass":
+        return (), {}, None
+    labels = [str(c) for c in explainer.classes_]
+    return ("class",), {"class": labels}, len(labels)
 
 
 def shape_functions(explainer: Any, grid: Grid | None, terms: list[str] | None) -> Any:
     """Body of :meth:`EBMExplainer.shape_functions` (documented there)."""
     explainer._check_fitted()
-    _refuse_multiclass(explainer, "shape_functions")
     grid = explainer.grid_ if grid is None else grid
     names = [str(f) for f in explainer.feature_names_in_]
     terms = list(grid.points) if terms is None else list(terms)
     size = max(len(grid.points[t]) for t in terms)
-    vals = np.full((len(terms), size), np.nan)
+    # multiclass: term_scores_ has a last axis of classes, kept as a "class" dim
+    class_dim, class_coords, k = _class_dim(explainer)
+    vals = np.full((len(terms), size) + ((k,) if k else ()), np.nan)
     err = np.full_like(vals, np.nan)
-    x = np.full_like(vals, np.nan)
+    x = np.full((len(terms), size), np.nan)
     mains = explainer._main_terms()
     for i, name in enumerate(terms):
         pts = grid.points[name]
@@ -180,6 +180,7 @@ def shape_functions(explainer: Any, grid: Grid | None, terms: list[str] | None) 
         "grid": np.arange(size),
         "x": (("term", "grid"), x),
         "kind": ("term", [grid.kinds[t] for t in terms]),
+        **class_coords,
     }
     codec = getattr(explainer, "input_codec_", None)
     if codec is not None and any(t in codec.categories for t in terms):
@@ -197,10 +198,11 @@ def shape_functions(explainer: Any, grid: Grid | None, terms: list[str] | None) 
         coords={"sample": np.arange(rug.shape[0]), "feature": names},
         name="feature_value",
     )
+    dims = ("term", "grid", *class_dim)
     return explainer._explanation(
-        xr.DataArray(vals, dims=("term", "grid"), coords=coords, name="score"),
+        xr.DataArray(vals, dims=dims, coords=coords, name="score"),
         "ebm_shape_function",
-        error=xr.DataArray(err, dims=("term", "grid"), coords=coords, name="sd"),
+        error=xr.DataArray(err, dims=dims, coords=coords, name="sd"),
         data=data,
         kind="shape_function",
     )
@@ -209,16 +211,16 @@ def shape_functions(explainer: Any, grid: Grid | None, terms: list[str] | None) 
 def pair_functions(explainer: Any, n_grid: int) -> dict[str, Any]:
     """Body of :meth:`EBMExplainer.pair_functions` (documented there)."""
     explainer._check_fitted()
-    _refuse_multiclass(explainer, "pair_functions")
     names = [str(f) for f in explainer.feature_names_in_]
+    class_dim, class_coords, _ = _class_dim(explainer)
     out = {}
     for t, feats in enumerate(explainer.term_features_):
         if len(feats) != 2:
             continue
         pts = [explainer._points(f, n_grid) for f in feats]
         scores, sd, _ = term_on_grid(explainer.ebm_, t, pts)
-        coords = {"grid_0": pts[0], "grid_1": pts[1]}
-        dims = ("grid_0", "grid_1")
+        coords = {"grid_0": pts[0], "grid_1": pts[1], **class_coords}
+        dims = ("grid_0", "grid_1", *class_dim)
         out[explainer.term_names_[t]] = explainer._explanation(
             xr.DataArray(scores, dims=dims, coords=coords, name="score"),
             "ebm_pair_function",
